@@ -1,0 +1,64 @@
+package ctguard.cli;
+
+import ctguard.core.CtguardException;
+import ctguard.core.ExitCode;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+
+/** Builds the command line with the one place where exceptions become messages and exit codes. */
+public final class Cli {
+    private Cli() {
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new CtguardCommand());
+        cl.setExecutionExceptionHandler(Cli::onExecutionException);
+        cl.setParameterExceptionHandler(Cli::onParameterException);
+        cl.setExitCodeExceptionMapper(t -> ExitCode.INTERNAL.code());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl;
+    }
+
+    private static int onParameterException(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println("ctguard: " + e.getMessage());
+        err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
+        err.flush();
+        return ExitCode.USAGE.code();
+    }
+
+    private static int onExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        CommandLine.ParseResult leaf = parsed;
+        while (leaf.hasSubcommand()) {
+            leaf = leaf.subcommand();
+        }
+        boolean debug = leaf.hasMatchedOption("--debug");
+        boolean json = leaf.hasMatchedOption("--json");
+        PrintWriter err = cmd.getErr();
+        ExitCode code;
+        String message;
+        if (e instanceof CtguardException ce) {
+            code = ce.exitCode();
+            message = ce.getMessage();
+            if (json) {
+                cmd.getOut().println(JsonRenderer.error(cmd.getCommandName(), ce.partialResult(), code, message));
+                cmd.getOut().flush();
+            }
+        } else {
+            code = ExitCode.INTERNAL;
+            message = "internal error: " + e + (debug ? "" : " (rerun with --debug for the stack trace)");
+            if (json) {
+                cmd.getOut().println(JsonRenderer.error(cmd.getCommandName(), null, code, message));
+                cmd.getOut().flush();
+            }
+        }
+        err.println("ctguard " + cmd.getCommandName() + ": " + message);
+        if (debug) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return code.code();
+    }
+}

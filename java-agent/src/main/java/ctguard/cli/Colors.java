@@ -1,0 +1,34 @@
+package ctguard.cli;
+
+import ctguard.core.Status;
+
+/** ANSI colour on a terminal only, and never when NO_COLOR is set (https://no-color.org). */
+record Colors(boolean enabled) {
+    static Colors forTerminal() {
+        String noColor = System.getenv("NO_COLOR");
+        boolean tty = System.console() != null && !"dumb".equals(System.getenv("TERM"));
+        return new Colors(tty && (noColor == null || noColor.isEmpty()));
+    }
+
+    String status(Status s) {
+        String code = switch (s) {
+            case OK -> "32";
+            case WARNING -> "33";
+            case CRITICAL -> "31";
+            case UNKNOWN -> "35";
+        };
+        return paint(code, s.name());
+    }
+
+    String bold(String text) {
+        return paint("1", text);
+    }
+
+    String dim(String text) {
+        return paint("2", text);
+    }
+
+    private String paint(String code, String text) {
+        return enabled ? "\u001b[" + code + "m" + text + "\u001b[0m" : text;
+    }
+}

@@ -1,0 +1,47 @@
+package ctguard.cli;
+
+import ctguard.core.CtguardException;
+import ctguard.core.Units;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** Options every command takes. */
+public final class CommonOptions {
+    @Option(names = "--root", paramLabel = "DIR", defaultValue = "/",
+            description = "Read and write /proc, /sys, /etc and the state dir under DIR instead of / (a testing aid, or to inspect a copied tree). Default: /.")
+    String root;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/conntrack-guard",
+            description = "Where the snapshot and the lock live (under --root). Default: ${DEFAULT-VALUE}.")
+    String stateDir;
+
+    @Option(names = "--debug", description = "Show stack traces of errors.")
+    boolean debug;
+
+    Path rootPath() {
+        Path p = Path.of(root).toAbsolutePath().normalize();
+        if (!Files.isDirectory(p)) {
+            throw CtguardException.usage("--root: " + root + " is not a directory");
+        }
+        return p;
+    }
+
+    String stateDirDisplay() {
+        if (!stateDir.startsWith("/")) {
+            throw CtguardException.usage("--state-dir: '" + stateDir + "' must be an absolute path");
+        }
+        return Path.of(stateDir).normalize().toString();
+    }
+
+    Path stateDirPath() {
+        return rootPath().resolve(stateDirDisplay().substring(1));
+    }
+
+    /** Lock wait, for commands that change the node. */
+    static Duration lockTimeout(String text) {
+        return Units.parseDuration("--lock-timeout", text);
+    }
+}

@@ -1,0 +1,237 @@
+package ctguard.cli;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import ctguard.core.ConntrackStats;
+import ctguard.core.ExitCode;
+import ctguard.core.FileChange;
+import ctguard.core.LogScan;
+import ctguard.core.Memory;
+import ctguard.core.Plan;
+import ctguard.core.Result;
+import ctguard.core.Snapshot;
+import ctguard.core.Usage;
+import ctguard.core.Verdict;
+
+import java.util.List;
+
+/** The ctguard/v1 JSON object (DESIGN §4). Field names are the contract the Ansible module reads. */
+final class JsonRenderer {
+    private static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
+
+    private JsonRenderer() {
+    }
+
+    static String render(Result r) {
+        return GSON.toJson(object(r));
+    }
+
+    /** A failed run: what was done before the failure (if anything), plus the error. */
+    static String error(String action, Result partial, ExitCode code, String message) {
+        JsonObject o;
+        if (partial != null) {
+            o = object(partial);
+        } else {
+            o = new JsonObject();
+            o.addProperty("schema", Result.SCHEMA);
+            o.addProperty("action", action);
+            o.addProperty("changed", false);
+        }
+        JsonObject error = new JsonObject();
+        error.addProperty("exit_code", code.code());
+        error.addProperty("message", message);
+        o.add("error", error);
+        return GSON.toJson(o);
+    }
+
+    private static JsonObject object(Result r) {
+        JsonObject o = new JsonObject();
+        o.addProperty("schema", Result.SCHEMA);
+        o.addProperty("host", r.host());
+        o.addProperty("kernel", r.kernel());
+        o.addProperty("action", r.action());
+        o.addProperty("dry_run", r.dryRun());
+        o.addProperty("changed", r.changed());
+        JsonObject netns = new JsonObject();
+        netns.addProperty("id", r.netns());
+        netns.addProperty("initial", r.initialNetns());
+        o.add("network_namespace", netns);
+        JsonObject tunables = new JsonObject();
+        r.tunables().forEach((name, t) -> {
+            JsonObject j = new JsonObject();
+            j.addProperty("before", t.before());
+            j.addProperty("after", t.after());
+            j.addProperty("writable", t.writable());
+            if (t.reason() != null) {
+                j.addProperty("reason", t.reason());
+            }
+            tunables.add(name, j);
+        });
+        o.add("tunables", tunables);
+        o.add("usage", usage(r.usage()));
+        o.add("stats", stats(r.stats()));
+        if (r.stats() == null && r.statsNote() != null) {
+            o.addProperty("stats_note", r.statsNote());
+        }
+        o.add("memory", memory(r.memory()));
+        o.add("verdict", verdict(r.verdict()));
+        o.add("kernel_log", kernelLog(r.kernelLog()));
+        o.add("snapshot", snapshot(r.snapshot()));
+        o.add("plan", plan(r.plan()));
+        if (r.files() != null) {
+            o.add("files", files(r.files()));
+        }
+        if (r.rollback() != null) {
+            JsonObject rb = new JsonObject();
+            rb.add("undone", strings(r.rollback().undone()));
+            rb.add("failed", strings(r.rollback().failed()));
+            o.add("rollback", rb);
+        }
+        o.add("warnings", strings(r.warnings()));
+        return o;
+    }
+
+    private static JsonElement usage(Usage u) {
+        if (u == null) {
+            return JsonNull.INSTANCE;
+        }
+        JsonObject o = new JsonObject();
+        o.addProperty("count", u.count());
+        o.addProperty("max", u.max());
+        o.addProperty("buckets", u.buckets());
+        o.addProperty("hashsize", u.hashsize());
+        o.addProperty("fill_ratio", round(u.fillRatio()));
+        o.addProperty("entries_per_bucket", round(u.entriesPerBucket()));
+        o.addProperty("entries_per_bucket_at_max", round(u.entriesPerBucketAtMax()));
+        return o;
+    }
+
+    private static JsonElement stats(ConntrackStats s) {
+        if (s == null) {
+            return JsonNull.INSTANCE;
+        }
+        JsonObject o = new JsonObject();
+        o.addProperty("drop", s.drop());
+        o.addProperty("early_drop", s.earlyDrop());
+        o.addProperty("insert_failed", s.insertFailed());
+        o.addProperty("search_restart", s.searchRestart());
+        return o;
+    }
+
+    private static JsonElement memory(Memory m) {
+        if (m == null) {
+            return JsonNull.INSTANCE;
+        }
+        JsonObject o = new JsonObject();
+        o.addProperty("ram_bytes", m.ramBytes());
+        o.addProperty("entry_bytes", m.entryBytes());
+        o.addProperty("entry_bytes_source", m.entryBytesSource());
+        o.addProperty("hash_bytes", m.hashBytes());
+        o.addProperty("table_bytes_now", m.tableBytesNow());
+        o.addProperty("table_bytes_at_max", m.tableBytesAtMax());
+        o.addProperty("budget_bytes", m.budgetBytes());
+        o.addProperty("budget", m.budget());
+        return o;
+    }
+
+    private static JsonElement verdict(Verdict v) {
+        if (v == null) {
+            return JsonNull.INSTANCE;
+        }
+        JsonObject o = new JsonObject();
+        o.addProperty("status", v.status().name());
+        o.addProperty("exit_code", v.status().exitCode().code());
+        JsonArray reasons = new JsonArray();
+        for (Verdict.Reason reason : v.reasons()) {
+            JsonObject j = new JsonObject();
+            j.addProperty("status", reason.status().name());
+            j.addProperty("code", reason.code());
+            j.addProperty("message", reason.message());
+            reasons.add(j);
+        }
+        o.add("reasons", reasons);
+        return o;
+    }
+
+    private static JsonElement kernelLog(LogScan l) {
+        if (l == null) {
+            return JsonNull.INSTANCE;
+        }
+        JsonObject o = new JsonObject();
+        o.addProperty("readable", l.readable());
+        o.addProperty("source", l.source());
+        o.addProperty("matches", l.matches());
+        o.addProperty("last_at", l.lastAt());
+        o.addProperty("since_seconds", l.sinceSeconds());
+        o.addProperty("note", l.note());
+        return o;
+    }
+
+    private static JsonElement snapshot(Snapshot s) {
+        if (s == null) {
+            return JsonNull.INSTANCE;
+        }
+        JsonObject o = new JsonObject();
+        o.addProperty("path", s.path());
+        o.addProperty("taken_at", s.takenAt());
+        JsonObject values = new JsonObject();
+        s.values().forEach(values::addProperty);
+        o.add("values", values);
+        return o;
+    }
+
+    private static JsonElement plan(Plan p) {
+        if (p == null) {
+            return JsonNull.INSTANCE;
+        }
+        JsonObject o = new JsonObject();
+        JsonObject targets = new JsonObject();
+        JsonArray items = new JsonArray();
+        for (Plan.Item i : p.items()) {
+            targets.addProperty(i.name(), i.target());
+            JsonObject j = new JsonObject();
+            j.addProperty("tunable", i.name());
+            j.addProperty("current", i.current());
+            j.addProperty("target", i.target());
+            j.addProperty("changes", i.changes());
+            j.addProperty("reason", i.reason());
+            items.add(j);
+        }
+        o.add("targets", targets);
+        o.add("items", items);
+        o.addProperty("ceiling", p.ceiling());
+        o.addProperty("entry_bytes", p.entryBytes());
+        o.addProperty("bytes_at_target", p.bytesAtTarget());
+        o.addProperty("budget_bytes", p.budgetBytes());
+        o.addProperty("over_budget", p.overBudget());
+        o.addProperty("for_other_node", p.forOtherNode());
+        return o;
+    }
+
+    private static JsonElement files(List<FileChange> files) {
+        JsonArray a = new JsonArray();
+        for (FileChange f : files) {
+            JsonObject j = new JsonObject();
+            j.addProperty("path", f.path());
+            j.addProperty("action", f.action());
+            j.addProperty("content", f.content());
+            a.add(j);
+        }
+        return a;
+    }
+
+    private static JsonArray strings(List<String> list) {
+        JsonArray a = new JsonArray();
+        list.forEach(s -> a.add(new JsonPrimitive(s)));
+        return a;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1e6) / 1e6;
+    }
+}

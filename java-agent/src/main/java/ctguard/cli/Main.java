@@ -1,0 +1,11 @@
+package ctguard.cli;
+
+/** Entry point of ctguard.jar. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(Cli.commandLine().execute(args));
+    }
+}

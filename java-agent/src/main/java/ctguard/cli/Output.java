@@ -1,0 +1,32 @@
+package ctguard.cli;
+
+import ctguard.core.Result;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+
+/** Prints a result in the format asked for, on the command's own stdout. */
+public final class Output {
+    @Option(names = "--json", description = "Print one ctguard/v1 JSON object on stdout and nothing else there.")
+    boolean json;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    void print(Result result, boolean prometheus) {
+        if (json && prometheus) {
+            throw ctguard.core.CtguardException.usage("--json and --prometheus cannot be used together");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(JsonRenderer.render(result));
+        } else if (prometheus) {
+            out.print(PrometheusRenderer.render(result));
+        } else {
+            out.print(new TextRenderer(Colors.forTerminal()).render(result));
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,65 @@
+package ctguard.cli;
+
+import ctguard.core.CtguardException;
+import ctguard.core.EntrySize;
+import ctguard.core.NodeState;
+import ctguard.core.PlanRequest;
+import ctguard.core.Planner;
+import ctguard.core.Result;
+import ctguard.core.Units;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "plan", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Show the values prepare would set and why, with their memory cost. Changes nothing.",
+                "With --ram (and --entry-bytes) it plans for another node and does not read this one."})
+final class PlanCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    Output output;
+
+    @Mixin
+    PlanOptions planOptions;
+
+    @Option(names = "--ram", paramLabel = "SIZE", description = "Plan for a node with this much RAM (e.g. 64GiB) instead of this one.")
+    String ram;
+
+    @Option(names = "--entry-bytes", paramLabel = "N",
+            description = "Bytes per conntrack entry for --ram (256 on 6.x kernels, ~300 older, +128 with accounting/timestamps). Default: 320.")
+    String entryBytes;
+
+    @Override
+    public Integer call() {
+        PlanRequest request = planOptions.request();
+        Result.Builder result;
+        if (ram != null) {
+            long ramBytes = Units.parseSize("--ram", ram);
+            long entry = entryBytes == null ? EntrySize.UNKNOWN_BYTES : Units.parseInteger("--entry-bytes", entryBytes);
+            if (entry < 1 || entry > 65536) {
+                throw CtguardException.usage("--entry-bytes: " + entry + " is out of range: it must be between 1 and 65536");
+            }
+            result = Result.withoutNode("plan");
+            result.plan = Planner.planForNode(ramBytes, entry, request);
+            if (entryBytes == null) {
+                result.warnings.add("entry size unknown: assumed " + EntrySize.UNKNOWN_BYTES + " B; give --entry-bytes for the target kernel");
+            }
+        } else {
+            if (entryBytes != null) {
+                throw CtguardException.usage("--entry-bytes only applies with --ram (this node's entry size is read from the kernel)");
+            }
+            NodeState node = new Wiring(common).kernel().read();
+            result = Result.builder("plan", node, request.budget());
+            result.plan = Planner.plan(node, request);
+        }
+        if (result.plan.overBudget()) {
+            result.warnings.add("the plan exceeds the memory budget: prepare would refuse it without --force");
+        }
+        output.print(result.build(), false);
+        return 0;
+    }
+}

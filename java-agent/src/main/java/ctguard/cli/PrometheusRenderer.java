@@ -1,0 +1,71 @@
+package ctguard.cli;
+
+import ctguard.core.ConntrackStats;
+import ctguard.core.Result;
+
+import java.util.Locale;
+
+/** node_exporter textfile-collector format; every metric prefixed ctguard_. */
+final class PrometheusRenderer {
+    private final StringBuilder out = new StringBuilder();
+
+    private PrometheusRenderer() {
+    }
+
+    static String render(Result r) {
+        PrometheusRenderer p = new PrometheusRenderer();
+        var u = r.usage();
+        p.gauge("ctguard_conntrack_entries", "Conntrack entries in this network namespace.", u.count());
+        p.gauge("ctguard_conntrack_max", "nf_conntrack_max, the global limit on entries.", u.max());
+        p.gauge("ctguard_conntrack_buckets", "Hash table buckets.", u.buckets());
+        p.gauge("ctguard_conntrack_fill_ratio", "Entries divided by max.", u.fillRatio());
+        p.gauge("ctguard_conntrack_entries_per_bucket", "Average chain length now.", u.entriesPerBucket());
+        p.gauge("ctguard_conntrack_entries_per_bucket_at_max", "Average chain length at a full table.", u.entriesPerBucketAtMax());
+        ConntrackStats s = r.stats();
+        if (s != null) {
+            p.counter("ctguard_conntrack_drop_total", "Packets dropped because the table was full.", s.drop());
+            p.counter("ctguard_conntrack_early_drop_total", "Entries evicted early to make room.", s.earlyDrop());
+            p.counter("ctguard_conntrack_insert_failed_total", "Entries that could not be inserted.", s.insertFailed());
+            p.counter("ctguard_conntrack_search_restart_total", "Lookups restarted because of a concurrent resize.", s.searchRestart());
+        }
+        var m = r.memory();
+        p.gauge("ctguard_memory_ram_bytes", "MemTotal.", m.ramBytes());
+        p.gauge("ctguard_memory_entry_bytes", "Kernel memory per conntrack entry.", m.entryBytes());
+        p.gauge("ctguard_memory_table_bytes_now", "Kernel memory of the table now.", m.tableBytesNow());
+        p.gauge("ctguard_memory_table_bytes_at_max", "Kernel memory of the table at max.", m.tableBytesAtMax());
+        p.gauge("ctguard_memory_budget_bytes", "Memory budget for the table at max.", m.budgetBytes());
+        p.header("ctguard_tunable_value", "Current value of a conntrack tunable.", "gauge");
+        r.tunables().forEach((name, t) -> p.sample("ctguard_tunable_value{tunable=\"" + name + "\"}", t.after()));
+        p.header("ctguard_tunable_writable", "1 when this process can write the tunable.", "gauge");
+        r.tunables().forEach((name, t) -> p.sample("ctguard_tunable_writable{tunable=\"" + name + "\"}", t.writable() ? 1 : 0));
+        if (r.verdict() != null) {
+            p.gauge("ctguard_check_status", "Check verdict: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.", r.verdict().status().exitCode().code());
+        }
+        if (r.kernelLog() != null && r.kernelLog().readable()) {
+            p.gauge("ctguard_kernel_log_table_full_lines", "Table-full lines in the kernel log within the check window.", r.kernelLog().matches());
+        }
+        return p.out.toString();
+    }
+
+    private void gauge(String name, String help, Number value) {
+        header(name, help, "gauge");
+        sample(name, value);
+    }
+
+    private void counter(String name, String help, Long value) {
+        if (value != null) {
+            header(name, help, "counter");
+            sample(name, value);
+        }
+    }
+
+    private void header(String name, String help, String type) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    }
+
+    private void sample(String name, Number value) {
+        String text = value instanceof Double d ? String.format(Locale.ROOT, "%.6g", d) : value.toString();
+        out.append(name).append(' ').append(text).append('\n');
+    }
+}

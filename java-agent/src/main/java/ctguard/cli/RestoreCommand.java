@@ -1,0 +1,61 @@
+package ctguard.cli;
+
+import ctguard.core.Restore;
+import ctguard.core.Units;
+import ctguard.core.Waiter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "restore", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"After an upgrade: put the snapshot's values back, then remove the snapshot.",
+                "While the live count is above what the original max allows (with --margin), exit 75, or wait with --wait.",
+                "Without a snapshot there is nothing to do (exit 0, changed: false)."})
+final class RestoreCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    Output output;
+
+    @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "0s",
+            description = "Wait up to this long for the table to drain (e.g. 10m). Default: ${DEFAULT-VALUE} (do not wait).")
+    String wait;
+
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "5s",
+            description = "How often to look at the count while waiting. Default: ${DEFAULT-VALUE}.")
+    String interval;
+
+    @Option(names = "--margin", paramLabel = "PCT", defaultValue = "10%",
+            description = "Headroom the original max must keep above the live count. Default: ${DEFAULT-VALUE}.")
+    String margin;
+
+    @Option(names = "--force", description = "Restore even while the table holds more than the original max allows (new flows will be dropped).")
+    boolean force;
+
+    @Option(names = "--dry-run", description = "Show what would be restored; write nothing and do not wait.")
+    boolean dryRun;
+
+    @Option(names = "--allow-partial", description = "Restore the writable tunables and warn about the others, instead of failing with 77.")
+    boolean allowPartial;
+
+    @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            description = "How long to wait for another run's lock before exiting 75. Default: ${DEFAULT-VALUE}.")
+    String lockTimeout;
+
+    @Override
+    public Integer call() {
+        var pollEvery = Units.parseDuration("--interval", interval);
+        if (pollEvery.isZero()) {
+            throw ctguard.core.CtguardException.usage("--interval must be greater than zero");
+        }
+        var options = new Restore.Options(force, Units.parseDuration("--wait", wait), pollEvery, PlanOptions.margin(margin),
+                dryRun, allowPartial, CommonOptions.lockTimeout(lockTimeout));
+        Wiring wiring = new Wiring(common);
+        var result = new Restore(wiring.kernel(), wiring.snapshots(), wiring.lock(), Waiter.SYSTEM).run(options);
+        output.print(result, false);
+        return 0;
+    }
+}

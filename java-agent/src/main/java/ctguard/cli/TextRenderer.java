@@ -1,0 +1,150 @@
+package ctguard.cli;
+
+import ctguard.core.ConntrackStats;
+import ctguard.core.FileChange;
+import ctguard.core.Memory;
+import ctguard.core.Plan;
+import ctguard.core.Result;
+import ctguard.core.TunableChange;
+import ctguard.core.Units;
+import ctguard.core.Usage;
+import ctguard.core.Verdict;
+
+import java.util.Locale;
+import java.util.Map;
+
+/** Aligned text for people. */
+final class TextRenderer {
+    private final Colors colors;
+    private final StringBuilder out = new StringBuilder();
+
+    TextRenderer(Colors colors) {
+        this.colors = colors;
+    }
+
+    String render(Result r) {
+        if (r.verdict() != null) {
+            nagiosLine(r);
+        }
+        if (r.host() != null) {
+            String state = r.action().equals("status") || r.action().equals("check") || r.action().equals("plan") ? ""
+                    : r.dryRun() ? (r.changed() ? ": would change (dry run)" : ": nothing to change (dry run)")
+                    : r.changed() ? ": changed" : ": unchanged";
+            line("ctguard %s on %s (kernel %s)%s".formatted(r.action(), r.host(), r.kernel(), state));
+            String netns = r.netns() == null ? "unknown" : r.netns() + (Boolean.TRUE.equals(r.initialNetns()) ? " (initial)" : " (not the initial one)");
+            field("netns", netns);
+        }
+        if (r.usage() != null) {
+            Usage u = r.usage();
+            field("usage", "%d of %d entries (%s full)".formatted(u.count(), u.max(), pct(u.fillRatio())));
+            field("buckets", "%d%s, %s entries per bucket now, %s at max".formatted(u.buckets(),
+                    u.hashsize() == null ? "" : " (hashsize " + u.hashsize() + ")", dec(u.entriesPerBucket()), dec(u.entriesPerBucketAtMax())));
+        }
+        if (r.memory() != null) {
+            Memory m = r.memory();
+            field("memory", "now %s, at max %s, budget %s (%s)".formatted(Units.formatBytes(m.tableBytesNow()),
+                    Units.formatBytes(m.tableBytesAtMax()), Units.formatBytes(m.budgetBytes()), m.budget()));
+            field("entry", "%d B (%s), RAM %s".formatted(m.entryBytes(), m.entryBytesSource(), Units.formatBytes(m.ramBytes())));
+        }
+        if (r.usage() != null) {
+            ConntrackStats s = r.stats();
+            field("counters", s == null ? "unavailable"
+                    : "drop %s, early_drop %s, insert_failed %s, search_restart %s".formatted(s.drop(), s.earlyDrop(), s.insertFailed(), s.searchRestart()));
+        }
+        if (r.kernelLog() != null) {
+            var l = r.kernelLog();
+            field("kernel log", l.readable() ? "%d table-full line(s) in the last %s (%s)%s".formatted(l.matches(),
+                    Units.formatDuration(java.time.Duration.ofSeconds(l.sinceSeconds())), l.source(), l.lastAt() == null ? "" : ", latest " + l.lastAt())
+                    : "unreadable: " + l.note());
+        }
+        if (r.plan() != null) {
+            plan(r.plan());
+        }
+        if (!r.tunables().isEmpty() && !r.action().equals("plan")) {
+            tunables(r);
+        }
+        if (r.snapshot() != null) {
+            out.append('\n');
+            field("snapshot", "%s%s: %s".formatted(r.snapshot().path(), r.snapshot().takenAt() == null ? "" : ", taken " + r.snapshot().takenAt(),
+                    r.snapshot().values()));
+        }
+        if (r.files() != null) {
+            out.append('\n');
+            line(colors.bold("files"));
+            for (FileChange f : r.files()) {
+                line("  %-10s %s".formatted(f.action(), f.path()));
+            }
+        }
+        if (r.rollback() != null) {
+            field("rolled back", r.rollback().undone().isEmpty() ? "nothing" : String.join(", ", r.rollback().undone()));
+            if (!r.rollback().failed().isEmpty()) {
+                field("NOT undone", String.join("; ", r.rollback().failed()));
+            }
+        }
+        if (!r.warnings().isEmpty()) {
+            out.append('\n');
+            for (String w : r.warnings()) {
+                line(colors.bold("warning: ") + w);
+            }
+        }
+        return out.toString();
+    }
+
+    /** The first line a Nagios/Icinga plugin prints: status, summary, performance data. */
+    private void nagiosLine(Result r) {
+        Verdict v = r.verdict();
+        Usage u = r.usage();
+        line("CONNTRACK %s - %s | entries=%d;;;0;%d fill=%s%%;;;0;100 entries_per_bucket=%s".formatted(
+                colors.status(v.status()), v.reasons().get(0).message(), u.count(), u.max(),
+                String.format(Locale.ROOT, "%.2f", u.fillRatio() * 100), dec(u.entriesPerBucket())));
+        for (Verdict.Reason reason : v.reasons().subList(1, v.reasons().size())) {
+            line("  %s: %s".formatted(colors.status(reason.status()), reason.message()));
+        }
+        out.append('\n');
+    }
+
+    private void plan(Plan p) {
+        out.append('\n');
+        line(colors.bold("plan") + (p.forOtherNode() ? " (for another node: its current values are not known)" : ""));
+        int width = p.items().stream().mapToInt(i -> i.name().length()).max().orElse(10);
+        for (Plan.Item i : p.items()) {
+            String current = i.current() == null ? "?" : Long.toString(i.current());
+            line(("  %-" + width + "s %10s -> %-10d %s").formatted(i.name(), current, i.target(), colors.dim(i.reason())));
+        }
+        line("  memory at target %s of a %s budget (entry %d B; budget ceiling %d)%s".formatted(Units.formatBytes(p.bytesAtTarget()),
+                Units.formatBytes(p.budgetBytes()), p.entryBytes(), p.ceiling(), p.overBudget() ? " - OVER BUDGET" : ""));
+    }
+
+    private void tunables(Result r) {
+        out.append('\n');
+        boolean changing = !(r.action().equals("status") || r.action().equals("check"));
+        int width = r.tunables().keySet().stream().mapToInt(String::length).max().orElse(10);
+        line(colors.bold(("%-" + width + "s %10s %s").formatted("tunable", changing ? "before" : "value", changing ? "     after  writable" : "writable")));
+        for (Map.Entry<String, TunableChange> e : r.tunables().entrySet()) {
+            TunableChange t = e.getValue();
+            String writable = t.writable() ? "yes" : "no: " + t.reason();
+            if (changing) {
+                String mark = t.before() != t.after() ? "*" : " ";
+                line(("%-" + width + "s %10d %9d%s  %s").formatted(e.getKey(), t.before(), t.after(), mark, writable));
+            } else {
+                line(("%-" + width + "s %10d %s").formatted(e.getKey(), t.after(), writable));
+            }
+        }
+    }
+
+    private void field(String name, String value) {
+        line("%-11s %s".formatted(name, value));
+    }
+
+    private void line(String s) {
+        out.append(s).append('\n');
+    }
+
+    private static String pct(double ratio) {
+        return String.format(Locale.ROOT, "%.1f%%", ratio * 100);
+    }
+
+    private static String dec(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+}

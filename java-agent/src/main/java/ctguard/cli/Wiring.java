@@ -1,0 +1,42 @@
+package ctguard.cli;
+
+import ctguard.core.ConfigFiles;
+import ctguard.core.Kernel;
+import ctguard.core.KernelLog;
+import ctguard.core.NodeLock;
+import ctguard.core.SnapshotStore;
+import ctguard.core.Waiter;
+import ctguard.io.FileNodeLock;
+import ctguard.io.FileSnapshotStore;
+import ctguard.io.ProcfsKernel;
+import ctguard.io.RootedConfigFiles;
+import ctguard.io.SystemKernelLog;
+
+/** Connects the pure actions to the io adapters rooted where the options say. */
+final class Wiring {
+    private final CommonOptions options;
+
+    Wiring(CommonOptions options) {
+        this.options = options;
+    }
+
+    Kernel kernel() {
+        return new ProcfsKernel(options.rootPath());
+    }
+
+    SnapshotStore snapshots() {
+        return new FileSnapshotStore(options.stateDirPath(), options.stateDirDisplay());
+    }
+
+    NodeLock lock() {
+        return new FileNodeLock(options.stateDirPath(), options.stateDirDisplay());
+    }
+
+    ConfigFiles configFiles() {
+        return new RootedConfigFiles(options.rootPath());
+    }
+
+    KernelLog kernelLog(String source) {
+        return new SystemKernelLog(source, options.rootPath(), Waiter.SYSTEM);
+    }
+}

@@ -1,0 +1,13 @@
+package ctguard.core;
+
+/**
+ * A configuration file persist writes or removes.
+ *
+ * @param action create, update, remove or unchanged
+ * @param content the content after the action; null when removed
+ */
+public record FileChange(String path, String action, String content) {
+    public boolean changes() {
+        return !"unchanged".equals(action);
+    }
+}

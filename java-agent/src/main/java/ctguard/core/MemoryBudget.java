@@ -1,0 +1,22 @@
+package ctguard.core;
+
+/** How much kernel memory conntrack may use at its max: a share of RAM or a fixed size. */
+public record MemoryBudget(Double ratio, Long bytes) {
+    public static final MemoryBudget DEFAULT = new MemoryBudget(0.02, null);
+
+    public static MemoryBudget parse(String text) {
+        String t = text.trim();
+        if (t.endsWith("%")) {
+            return new MemoryBudget(Units.parseRatio("--memory-budget", t), null);
+        }
+        return new MemoryBudget(null, Units.parseSize("--memory-budget", t));
+    }
+
+    public long bytesFor(long ramBytes) {
+        return bytes != null ? bytes : (long) Math.floor(ramBytes * ratio);
+    }
+
+    public String describe() {
+        return bytes != null ? Units.formatBytes(bytes) : new java.math.BigDecimal(ratio * 100).setScale(3, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString() + "% of RAM";
+    }
+}

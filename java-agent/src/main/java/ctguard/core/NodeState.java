@@ -1,0 +1,51 @@
+package ctguard.core;
+
+import java.util.Map;
+
+/**
+ * Everything read from one node, before any judgement. Built by the io layer (locally or from a
+ * remote read) and consumed by the pure planning and checking code.
+ *
+ * @param tunables        every tunable read, by name, in a stable order
+ * @param hashsize        the module parameter, null when /sys/module is not readable
+ * @param stats           null when /proc/net/stat/nf_conntrack is absent or unreadable
+ * @param statsNote       why stats are null
+ * @param initialNetns    true/false when known, null when the namespace cannot be identified
+ * @param netns           the namespace identity, e.g. net:[4026531833]
+ * @param bucketsBySysctl the kernel accepts buckets through the nf_conntrack_buckets sysctl (else only
+ *                        through the hashsize module parameter)
+ */
+public record NodeState(
+        String host,
+        String kernel,
+        long count,
+        Map<String, TunableState> tunables,
+        Long hashsize,
+        ConntrackStats stats,
+        String statsNote,
+        long ramBytes,
+        EntrySize entrySize,
+        Boolean initialNetns,
+        String netns,
+        boolean bucketsBySysctl) {
+
+    public long max() {
+        return value(Tunables.MAX);
+    }
+
+    public long buckets() {
+        return value(Tunables.BUCKETS);
+    }
+
+    public long value(String name) {
+        TunableState t = tunables.get(name);
+        if (t == null) {
+            throw new CtguardException(ExitCode.UNAVAILABLE, name + " is not available on this kernel");
+        }
+        return t.value();
+    }
+
+    public TunableState tunable(String name) {
+        return tunables.get(name);
+    }
+}

@@ -1,0 +1,112 @@
+package ctguard.core;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Put the snapshot's values back once the table has drained enough (rule 6), then drop the snapshot. */
+public final class Restore {
+    public record Options(boolean force, Duration maxWait, Duration interval, double margin, boolean dryRun,
+                          boolean allowPartial, Duration lockTimeout) {
+    }
+
+    /** Restore order: the reverse of prepare's, so the limits come down last. */
+    private static final List<String> ORDER = List.of(Tunables.TIME_WAIT, Tunables.MAX, Tunables.BUCKETS);
+
+    private final Kernel kernel;
+    private final SnapshotStore store;
+    private final NodeLock lock;
+    private final Waiter clock;
+
+    public Restore(Kernel kernel, SnapshotStore store, NodeLock lock, Waiter clock) {
+        this.kernel = kernel;
+        this.store = store;
+        this.lock = lock;
+        this.clock = clock;
+    }
+
+    public Result run(Options options) {
+        if (options.dryRun()) {
+            return restore(options);
+        }
+        try (NodeLock.Lease ignored = lock.acquire(options.lockTimeout())) {
+            return restore(options);
+        }
+    }
+
+    private Result restore(Options options) {
+        Optional<Snapshot> found = store.load();
+        NodeState node = kernel.read();
+        Result.Builder result = Result.builder("restore", node, MemoryBudget.DEFAULT);
+        result.dryRun = options.dryRun();
+        if (found.isEmpty()) {
+            result.warnings.add("no snapshot at %s: nothing to restore".formatted(store.location()));
+            return result.build();
+        }
+        Snapshot snapshot = found.get();
+        result.snapshot = snapshot;
+        if (!snapshot.host().equals(node.host())) {
+            result.warnings.add("the snapshot was taken on host '%s', this is '%s'".formatted(snapshot.host(), node.host()));
+        }
+        long originalMax = snapshot.values().get(Tunables.MAX);
+        if (!options.force()) {
+            node = awaitDrained(node, originalMax, options, result);
+        }
+        List<Writes.Write> writes = new ArrayList<>();
+        for (String name : ORDER) {
+            long original = snapshot.values().get(name);
+            long current = node.value(name);
+            if (original != current) {
+                writes.add(new Writes.Write(name, current, original));
+            }
+        }
+        writes = Writes.writable(node, writes, options.allowPartial(), result.warnings);
+        result.changed = true;
+        if (options.dryRun()) {
+            writes.forEach(w -> result.recordWrite(w.name(), w.after()));
+            return result.build();
+        }
+        Writes.apply(kernel, writes, result, () -> { });
+        store.delete();
+        return result.build();
+    }
+
+    private NodeState awaitDrained(NodeState node, long originalMax, Options options, Result.Builder result) {
+        long allowed = Sizing.countAllowedBy(originalMax, options.margin());
+        if (node.count() <= allowed || originalMax >= node.max()) {
+            return node;
+        }
+        if (options.dryRun()) {
+            result.warnings.add(notDrained(node.count(), originalMax, allowed, options) + " (dry run: not waiting)");
+            return node;
+        }
+        Instant deadline = clock.now().plus(options.maxWait());
+        while (clock.now().isBefore(deadline)) {
+            try {
+                clock.sleep(min(options.interval(), Duration.between(clock.now(), deadline)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CtguardException(ExitCode.TEMP_FAIL, "interrupted while waiting for the table to drain; nothing was changed");
+            }
+            node = kernel.read();
+            if (node.count() <= allowed) {
+                result.usage = Usage.of(node);
+                return node;
+            }
+        }
+        String waited = options.maxWait().isZero() ? "" : "after waiting " + Units.formatDuration(options.maxWait()) + ", ";
+        throw new CtguardException(ExitCode.TEMP_FAIL, waited + notDrained(node.count(), originalMax, allowed, options)
+                + "; nothing was changed. Retry later, wait with --wait 10m, or pass --force to restore anyway (new flows would be dropped)");
+    }
+
+    private static String notDrained(long count, long originalMax, long allowed, Options options) {
+        return "the table holds %d entries; the original max %d allows at most %d with a %.0f%% margin".formatted(
+                count, originalMax, allowed, options.margin() * 100);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}

@@ -1,0 +1,97 @@
+package ctguard.core;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One run's outcome (schema ctguard/v1), built once and rendered as text, JSON or Prometheus.
+ * Sections an action does not produce are null.
+ */
+public record Result(
+        String action,
+        String host,
+        String kernel,
+        boolean dryRun,
+        boolean changed,
+        Map<String, TunableChange> tunables,
+        Usage usage,
+        ConntrackStats stats,
+        String statsNote,
+        Memory memory,
+        Verdict verdict,
+        Snapshot snapshot,
+        Plan plan,
+        List<String> warnings,
+        Boolean initialNetns,
+        String netns,
+        LogScan kernelLog,
+        Rollback rollback,
+        List<FileChange> files) {
+
+    public static final String SCHEMA = "ctguard/v1";
+
+    /** Writes undone after a failure, and any that could not be undone. */
+    public record Rollback(List<String> undone, List<String> failed) {
+    }
+
+    public static Builder builder(String action, NodeState node, MemoryBudget budget) {
+        Builder b = new Builder();
+        b.action = action;
+        b.host = node.host();
+        b.kernel = node.kernel();
+        node.tunables().forEach((name, t) -> b.tunables.put(name, TunableChange.unchanged(t)));
+        b.usage = Usage.of(node);
+        b.stats = node.stats();
+        b.statsNote = node.statsNote();
+        b.memory = Memory.of(node, budget);
+        b.initialNetns = node.initialNetns();
+        b.netns = node.netns();
+        if (node.stats() == null) {
+            b.warnings.add("conntrack statistics unavailable: " + node.statsNote());
+        }
+        return b;
+    }
+
+    /** A result about no node read here, such as a plan for another node. */
+    public static Builder withoutNode(String action) {
+        Builder b = new Builder();
+        b.action = action;
+        return b;
+    }
+
+    /** Mutable while an action assembles its result; frozen by {@link #build()}. */
+    public static final class Builder {
+        private String action;
+        private String host;
+        private String kernel;
+        public boolean dryRun;
+        public boolean changed;
+        public final Map<String, TunableChange> tunables = new LinkedHashMap<>();
+        public Usage usage;
+        private ConntrackStats stats;
+        private String statsNote;
+        public Memory memory;
+        public Verdict verdict;
+        public Snapshot snapshot;
+        public Plan plan;
+        public final List<String> warnings = new ArrayList<>();
+        private Boolean initialNetns;
+        private String netns;
+        public LogScan kernelLog;
+        public Rollback rollback;
+        public List<FileChange> files;
+
+        public Builder recordWrite(String name, long value) {
+            tunables.computeIfPresent(name, (n, t) -> t.after(value));
+            return this;
+        }
+
+        public Result build() {
+            return new Result(action, host, kernel, dryRun, changed, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tunables)),
+                    usage, stats, statsNote, memory, verdict, snapshot, plan, List.copyOf(warnings), initialNetns, netns,
+                    kernelLog, rollback, files == null ? null : List.copyOf(files));
+        }
+    }
+}

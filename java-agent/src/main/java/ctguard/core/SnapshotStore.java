@@ -1,0 +1,19 @@
+package ctguard.core;
+
+import java.util.Optional;
+
+/** Where the original values are kept between prepare and restore or persist. */
+public interface SnapshotStore {
+    /** The snapshot, if one exists; throws DATA_ERROR (65) when it is corrupt, leaving it in place. */
+    Optional<Snapshot> load();
+
+    /** Writes a new snapshot durably; never replaces one that exists. Returns it with its path. */
+    Snapshot create(Snapshot snapshot);
+
+    void delete();
+
+    /** Moves the snapshot aside so restore no longer finds it; returns where it went. */
+    String archive(String reason);
+
+    String location();
+}

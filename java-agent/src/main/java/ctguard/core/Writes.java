@@ -1,0 +1,71 @@
+package ctguard.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Applies a list of tunable writes all-or-nothing (rule 3). */
+public final class Writes {
+    /** One tunable going from before to after. */
+    public record Write(String name, long before, long after) {
+    }
+
+    private Writes() {
+    }
+
+    /**
+     * Splits off the writes this process cannot make. Without allowPartial any such write stops the
+     * action before anything is written (77); with it they are skipped and reported as warnings.
+     */
+    public static List<Write> writable(NodeState node, List<Write> writes, boolean allowPartial, List<String> warnings) {
+        List<Write> blocked = writes.stream().filter(w -> !node.tunable(w.name()).writable()).toList();
+        if (blocked.isEmpty()) {
+            return writes;
+        }
+        String why = blocked.stream().map(w -> w.name() + " (" + node.tunable(w.name()).reason() + ")").collect(Collectors.joining(", "));
+        if (!allowPartial) {
+            throw new CtguardException(ExitCode.NO_PERMISSION, "cannot change " + why
+                    + "; nothing was changed. Run as root in the initial network namespace, or pass --allow-partial to apply only what is writable");
+        }
+        blocked.forEach(w -> warnings.add("skipped %s %d -> %d: %s".formatted(w.name(), w.before(), w.after(), node.tunable(w.name()).reason())));
+        return writes.stream().filter(w -> node.tunable(w.name()).writable()).toList();
+    }
+
+    /**
+     * Writes in order. When one fails, the writes already made are undone in reverse order, the result
+     * records what was undone, and the failure is rethrown carrying that result.
+     */
+    public static void apply(Kernel kernel, List<Write> writes, Result.Builder result, Runnable onRollback) {
+        List<Write> done = new ArrayList<>();
+        for (Write w : writes) {
+            try {
+                kernel.write(w.name(), w.after());
+                done.add(w);
+                result.recordWrite(w.name(), w.after());
+            } catch (CtguardException failure) {
+                List<String> undone = new ArrayList<>();
+                List<String> failed = new ArrayList<>();
+                for (int i = done.size() - 1; i >= 0; i--) {
+                    Write d = done.get(i);
+                    try {
+                        kernel.write(d.name(), d.before());
+                        undone.add(d.name());
+                        result.recordWrite(d.name(), d.before());
+                    } catch (CtguardException e) {
+                        failed.add(d.name() + ": " + e.getMessage());
+                    }
+                }
+                result.rollback = new Result.Rollback(List.copyOf(undone), List.copyOf(failed));
+                result.changed = !failed.isEmpty();
+                if (failed.isEmpty()) {
+                    onRollback.run();
+                }
+                String message = "writing %s=%d failed: %s; %s".formatted(w.name(), w.after(), failure.getMessage(),
+                        done.isEmpty() ? "nothing had been written"
+                                : failed.isEmpty() ? "rolled back " + String.join(", ", undone) + " to their previous values"
+                                : "could NOT roll back " + String.join("; ", failed) + " — check these values by hand");
+                throw new CtguardException(failure.exitCode(), message, failure, result.build());
+            }
+        }
+    }
+}
