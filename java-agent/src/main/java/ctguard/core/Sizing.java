@@ -38,14 +38,17 @@ public final class Sizing {
         return 0;
     }
 
+    /** Absorbs binary rounding of margins such as 0.1, so 100 entries at 10 % need exactly 110. */
+    private static final double EPSILON = 1e-9;
+
     /** The smallest max that keeps the live count below it with the given safety margin. */
     public static long maxWithMargin(long count, double margin) {
-        return (long) Math.ceil(count * (1 + margin));
+        return (long) Math.ceil(count * (1 + margin) - EPSILON * count);
     }
 
     /** The largest count a max allows under the margin (rule 6). */
     public static long countAllowedBy(long max, double margin) {
-        return (long) Math.floor(max / (1 + margin));
+        return (long) Math.floor(max / (1 + margin) + EPSILON * max);
     }
 
     public static double ratio(long part, long whole) {

@@ -1,0 +1,118 @@
+package ctguard.core;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** In-memory ports for the pure actions: a kernel, a snapshot store, a lock and a clock. */
+final class FakeNode implements Kernel, SnapshotStore, NodeLock, Waiter {
+    final Map<String, Long> values = new LinkedHashMap<>();
+    final Set<String> readOnly = new HashSet<>();
+    final List<String> writeLog = new ArrayList<>();
+    String failOnWrite;
+    long count;
+    long ramBytes = 64L << 30;
+    long entryBytes = 256;
+    Snapshot stored;
+    boolean corruptSnapshot;
+    boolean lockBusy;
+    boolean lockHeld;
+    Instant now = Instant.parse("2026-11-26T10:00:00Z");
+    /** Count after each sleep, to model a draining table. */
+    final List<Long> countAfterSleep = new ArrayList<>();
+
+    FakeNode() {
+        values.put(Tunables.MAX, 262144L);
+        values.put(Tunables.BUCKETS, 65536L);
+        values.put(Tunables.TIME_WAIT, 120L);
+        values.put("nf_conntrack_tcp_timeout_established", 432000L);
+    }
+
+    @Override
+    public NodeState read() {
+        Map<String, TunableState> tunables = new LinkedHashMap<>();
+        values.forEach((name, v) -> tunables.put(name, new TunableState(name, v, !readOnly.contains(name),
+                readOnly.contains(name) ? "global limit: read-only outside the initial network namespace" : null)));
+        return new NodeState("node1", "6.18.0", count, tunables, values.get(Tunables.BUCKETS),
+                new ConntrackStats(0L, 0L, 0L, 0L), null, ramBytes, EntrySize.of(entryBytes, "test", false), true,
+                "net:[4026531833]", true);
+    }
+
+    @Override
+    public void write(String tunable, long value) {
+        if (tunable.equals(failOnWrite)) {
+            throw new KernelWriteException(tunable, ExitCode.NO_PERMISSION, tunable + ": Operation not supported", null);
+        }
+        writeLog.add(tunable + "=" + value);
+        values.put(tunable, Tunables.BUCKETS.equals(tunable) ? Sizing.roundUpBuckets(value) : value);
+    }
+
+    @Override
+    public Optional<Snapshot> load() {
+        if (corruptSnapshot) {
+            throw CtguardException.data("snapshot is corrupt");
+        }
+        return Optional.ofNullable(stored);
+    }
+
+    @Override
+    public Snapshot create(Snapshot snapshot) {
+        if (stored != null) {
+            throw new IllegalStateException("snapshot overwritten");
+        }
+        stored = snapshot;
+        return snapshot;
+    }
+
+    @Override
+    public void delete() {
+        stored = null;
+    }
+
+    @Override
+    public String archive(String reason) {
+        stored = null;
+        return "/state/snapshot." + reason + ".json";
+    }
+
+    @Override
+    public String location() {
+        return "/state/snapshot.json";
+    }
+
+    @Override
+    public Lease acquire(Duration timeout) {
+        if (lockBusy) {
+            throw new CtguardException(ExitCode.TEMP_FAIL, "lock busy");
+        }
+        lockHeld = true;
+        return () -> lockHeld = false;
+    }
+
+    @Override
+    public Instant now() {
+        return now;
+    }
+
+    @Override
+    public void sleep(Duration duration) {
+        now = now.plus(duration);
+        if (!countAfterSleep.isEmpty()) {
+            count = countAfterSleep.remove(0);
+        }
+    }
+
+    Prepare prepare() {
+        return new Prepare(this, this, this, this);
+    }
+
+    Restore restore() {
+        return new Restore(this, this, this, this);
+    }
+}
