@@ -1,0 +1,268 @@
+package ctguard.cli;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The jar against this machine's real kernel, as root. Every tunable it touches is saved before each
+ * test and written back afterwards, whatever the outcome. Only TIME_WAIT is changed inside network
+ * namespaces this test creates; no traffic is generated.
+ */
+class RealKernelIT {
+    private static final Path NETFILTER = Path.of("/proc/sys/net/netfilter");
+    private static final List<String> TOUCHED = List.of("nf_conntrack_buckets", "nf_conntrack_max", "nf_conntrack_tcp_timeout_time_wait");
+    private static final String JAR = System.getProperty("ctguard.jar", "target/ctguard.jar");
+
+    private final Map<String, String> originals = new LinkedHashMap<>();
+    private final List<String> namespaces = new ArrayList<>();
+
+    @TempDir
+    Path temp;
+
+    record Run(int exit, String out, String err) {
+        JsonObject json() {
+            return JsonParser.parseString(out).getAsJsonObject();
+        }
+    }
+
+    @BeforeEach
+    void saveOriginals() throws IOException {
+        assumeTrue(Files.isWritable(NETFILTER.resolve("nf_conntrack_max")), "needs root in the initial network namespace with nf_conntrack");
+        for (String name : TOUCHED) {
+            originals.put(name, read(NETFILTER.resolve(name)));
+        }
+    }
+
+    @AfterEach
+    void restoreOriginals() throws IOException, InterruptedException {
+        for (String ns : namespaces) {
+            new ProcessBuilder("ip", "netns", "del", ns).start().waitFor(10, TimeUnit.SECONDS);
+        }
+        for (Map.Entry<String, String> e : originals.entrySet()) {
+            Path p = NETFILTER.resolve(e.getKey());
+            if (!read(p).equals(e.getValue())) {
+                Files.writeString(p, e.getValue());
+            }
+        }
+    }
+
+    @Test
+    void prepareRaisesTheRealValuesASecondRunChangesNothingAndRestoreBringsBackEveryByte() throws Exception {
+        String state = temp.resolve("state").toString();
+        JsonObject plan = ctguard("plan", "--json", "--buckets", "524288").json();
+        long targetMax = plan.getAsJsonObject("plan").getAsJsonObject("targets").get("nf_conntrack_max").getAsLong();
+        long targetBuckets = plan.getAsJsonObject("plan").getAsJsonObject("targets").get("nf_conntrack_buckets").getAsLong();
+
+        Run prepare = ctguard("prepare", "--json", "--state-dir", state, "--buckets", "524288");
+        assertEquals(0, prepare.exit(), prepare.err());
+        JsonObject result = prepare.json();
+        assertTrue(result.get("changed").getAsBoolean());
+        assertEquals(Long.parseLong(originals.get("nf_conntrack_max").trim()),
+                result.getAsJsonObject("snapshot").getAsJsonObject("values").get("nf_conntrack_max").getAsLong());
+        assertEquals(Math.max(targetMax, Long.parseLong(originals.get("nf_conntrack_max").trim())), value("nf_conntrack_max"));
+        assertEquals(Math.max(targetBuckets, Long.parseLong(originals.get("nf_conntrack_buckets").trim())), value("nf_conntrack_buckets"));
+        assertEquals(value("nf_conntrack_buckets"), Long.parseLong(read(Path.of("/sys/module/nf_conntrack/parameters/hashsize")).trim()));
+        assertEquals(Math.min(60, Long.parseLong(originals.get("nf_conntrack_tcp_timeout_time_wait").trim())), value("nf_conntrack_tcp_timeout_time_wait"));
+        assertTrue(Files.exists(Path.of(state, "snapshot.json")));
+
+        Run again = ctguard("prepare", "--json", "--state-dir", state, "--buckets", "524288");
+        assertEquals(0, again.exit(), again.err());
+        assertFalse(again.json().get("changed").getAsBoolean());
+        assertEquals(originals.get("nf_conntrack_max").trim(),
+                again.json().getAsJsonObject("snapshot").getAsJsonObject("values").get("nf_conntrack_max").getAsString());
+
+        Run restore = ctguard("restore", "--json", "--state-dir", state);
+        assertEquals(0, restore.exit(), restore.err());
+        assertTrue(restore.json().get("changed").getAsBoolean());
+        for (String name : TOUCHED) {
+            assertEquals(originals.get(name), read(NETFILTER.resolve(name)), name + " restored byte for byte");
+        }
+        assertFalse(Files.exists(Path.of(state, "snapshot.json")));
+
+        Run nothing = ctguard("restore", "--json", "--state-dir", state);
+        assertEquals(0, nothing.exit());
+        assertFalse(nothing.json().get("changed").getAsBoolean());
+    }
+
+    @Test
+    void dryRunWritesNothingToTheKernelOrTheStateDir() throws Exception {
+        Path state = temp.resolve("dry");
+        Run dry = ctguard("prepare", "--json", "--dry-run", "--state-dir", state.toString(), "--max", "2097152", "--force");
+        assertEquals(0, dry.exit(), dry.err());
+        assertTrue(dry.json().get("dry_run").getAsBoolean());
+        assertEquals(2097152, dry.json().getAsJsonObject("tunables").getAsJsonObject("nf_conntrack_max").get("after").getAsLong());
+        for (String name : TOUCHED) {
+            assertEquals(originals.get(name), read(NETFILTER.resolve(name)));
+        }
+        assertFalse(Files.exists(state));
+    }
+
+    /** A temporary root whose proc and sys are the real ones, so persist's /etc writes land in the temp tree. */
+    @Test
+    void persistWritesIntoATempRootIdempotentlyAndRemoves() throws Exception {
+        Path root = temp.resolve("root");
+        Files.createDirectories(root);
+        Files.createSymbolicLink(root.resolve("proc"), Path.of("/proc"));
+        Files.createSymbolicLink(root.resolve("sys"), Path.of("/sys"));
+        Files.createDirectories(root.resolve("usr/lib/sysctl.d"));
+        Files.writeString(root.resolve("usr/lib/sysctl.d/99-late.conf"), "net.netfilter.nf_conntrack_max = 65536\n");
+
+        Run first = ctguard("persist", "--json", "--root", root.toString());
+        assertEquals(0, first.exit(), first.err());
+        assertTrue(first.json().get("changed").getAsBoolean());
+        String sysctl = Files.readString(root.resolve("etc/sysctl.d/90-conntrack-guard.conf"));
+        assertTrue(sysctl.contains("net.netfilter.nf_conntrack_max = " + value("nf_conntrack_max") + "\n"), sysctl);
+        assertTrue(sysctl.contains("net.netfilter.nf_conntrack_buckets = " + value("nf_conntrack_buckets") + "\n"), "this kernel takes buckets by sysctl");
+        assertTrue(Files.readString(root.resolve("etc/modules-load.d/conntrack-guard.conf")).contains("\nnf_conntrack\n"));
+        assertFalse(Files.exists(root.resolve("etc/modprobe.d/conntrack-guard.conf")));
+        assertTrue(first.out().contains("/usr/lib/sysctl.d/99-late.conf:1 sets net.netfilter.nf_conntrack_max"), first.out());
+
+        Run second = ctguard("persist", "--json", "--root", root.toString());
+        assertFalse(second.json().get("changed").getAsBoolean());
+        assertEquals(sysctl, Files.readString(root.resolve("etc/sysctl.d/90-conntrack-guard.conf")));
+
+        Run remove = ctguard("persist", "--remove", "--json", "--root", root.toString());
+        assertTrue(remove.json().get("changed").getAsBoolean());
+        assertFalse(Files.exists(root.resolve("etc/sysctl.d/90-conntrack-guard.conf")));
+        assertFalse(Files.exists(root.resolve("etc/modules-load.d/conntrack-guard.conf")));
+    }
+
+    @Test
+    void inANetworkNamespaceLimitsAreNotWritableButTimeWaitIsWithAllowPartial() throws Exception {
+        String ns = "ctguard-it-" + ProcessHandle.current().pid();
+        assertEquals(0, exec(List.of("ip", "netns", "add", ns)).exit());
+        namespaces.add(ns);
+        String state = temp.resolve("ns-state").toString();
+
+        Run status = inNamespace(ns, "status", "--json");
+        assertEquals(0, status.exit(), status.err());
+        JsonObject max = status.json().getAsJsonObject("tunables").getAsJsonObject("nf_conntrack_max");
+        assertFalse(max.get("writable").getAsBoolean());
+        assertTrue(max.get("reason").getAsString().contains("initial network namespace"), max.toString());
+        assertFalse(status.json().getAsJsonObject("network_namespace").get("initial").getAsBoolean());
+
+        Run refused = inNamespace(ns, "prepare", "--json", "--state-dir", state);
+        assertEquals(77, refused.exit(), refused.err());
+        assertTrue(refused.err().contains("--allow-partial"), refused.err());
+        assertEquals("120", nsRead(ns, "nf_conntrack_tcp_timeout_time_wait"));
+
+        Run partial = inNamespace(ns, "prepare", "--json", "--allow-partial", "--state-dir", state);
+        assertEquals(0, partial.exit(), partial.err());
+        assertEquals("60", nsRead(ns, "nf_conntrack_tcp_timeout_time_wait"));
+        assertTrue(partial.out().contains("skipped nf_conntrack_max"), partial.out());
+        for (String name : TOUCHED) {
+            assertEquals(originals.get(name), read(NETFILTER.resolve(name)), "initial namespace untouched: " + name);
+        }
+
+        Run restore = inNamespace(ns, "restore", "--json", "--allow-partial", "--state-dir", state);
+        assertEquals(0, restore.exit(), restore.err());
+        assertEquals("120", nsRead(ns, "nf_conntrack_tcp_timeout_time_wait"));
+    }
+
+    @Test
+    void readOnlyProcSysIsPermissionWithTheReason() throws Exception {
+        String script = "mount --bind /proc/sys /proc/sys && mount -o remount,bind,ro /proc/sys && exec java -jar " + JAR
+                + " prepare --json --state-dir " + temp.resolve("ro");
+        Run run = exec(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c", script));
+        assertEquals(77, run.exit(), run.err());
+        assertTrue(run.err().contains("read-only file system"), run.err());
+        for (String name : TOUCHED) {
+            assertEquals(originals.get(name), read(NETFILTER.resolve(name)));
+        }
+    }
+
+    @Test
+    void notRootIsPermissionAndChangesNothing() throws Exception {
+        Path state = Files.createDirectories(temp.resolve("nobody"));
+        Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(state, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path jar = Files.copy(Path.of(JAR), temp.resolve("ctguard.jar"));
+        Files.setPosixFilePermissions(jar, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Run run = exec(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "java", "-jar", jar.toString(),
+                "prepare", "--state-dir", state.toString()));
+        assertEquals(77, run.exit(), run.err());
+        assertTrue(run.err().contains("needs root"), run.err());
+        for (String name : TOUCHED) {
+            assertEquals(originals.get(name), read(NETFILTER.resolve(name)));
+        }
+    }
+
+    @Test
+    void checkOnTheRealNodeGivesAVerdictAndPrometheusMetrics() throws Exception {
+        Run check = ctguard("check", "--json");
+        assertTrue(check.exit() <= 3, check.err());
+        assertEquals(check.exit(), check.json().getAsJsonObject("verdict").get("exit_code").getAsInt());
+        assertEquals(value("nf_conntrack_max"), check.json().getAsJsonObject("usage").get("max").getAsLong());
+        Run prom = ctguard("check", "--prometheus");
+        assertTrue(prom.out().contains("\nctguard_conntrack_max " + value("nf_conntrack_max") + "\n"), prom.out());
+        assertNotEquals("", prom.out());
+    }
+
+    private Run ctguard(String... args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("java", "-jar", JAR));
+        argv.addAll(List.of(args));
+        return exec(argv);
+    }
+
+    private Run inNamespace(String ns, String... args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", ns, "java", "-jar", JAR));
+        argv.addAll(List.of(args));
+        return exec(argv);
+    }
+
+    private String nsRead(String ns, String name) throws Exception {
+        return exec(List.of("ip", "netns", "exec", ns, "cat", NETFILTER.resolve(name).toString())).out().trim();
+    }
+
+    private static Run exec(List<String> argv) throws Exception {
+        Process p = new ProcessBuilder(argv).start();
+        p.getOutputStream().close();
+        var err = new java.util.concurrent.CompletableFuture<String>();
+        Thread t = new Thread(() -> {
+            try {
+                err.complete(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                err.complete(e.toString());
+            }
+        });
+        t.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out: " + argv);
+        }
+        return new Run(p.exitValue(), out, err.get(10, TimeUnit.SECONDS));
+    }
+
+    private static long value(String name) throws IOException {
+        return Long.parseLong(read(NETFILTER.resolve(name)).trim());
+    }
+
+    /** Streams, because Files.readString trusts procfs's zero size. */
+    private static String read(Path p) throws IOException {
+        try (InputStream in = Files.newInputStream(p)) {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+}
