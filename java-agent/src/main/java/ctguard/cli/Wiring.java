@@ -16,8 +16,10 @@ import ctguard.io.SystemKernelLog;
 final class Wiring {
     private final CommonOptions options;
 
+    /** Validates the common options up front, so a bad one fails every command the same way. */
     Wiring(CommonOptions options) {
         this.options = options;
+        options.stateDirPath();
     }
 
     Kernel kernel() {

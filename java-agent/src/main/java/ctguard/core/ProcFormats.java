@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 public final class ProcFormats {
     /** The inode of the initial network namespace, fixed by the kernel (PROC_NET_INIT_INO). */
     public static final long INITIAL_NETNS_INODE = 4026531833L;
-    private static final Pattern NETNS = Pattern.compile("net:\\[(\\d+)]");
+    private static final Pattern NETNS = Pattern.compile("net:\\[(\\d{1,18})]");
     private static final List<String> STAT_COLUMNS = List.of("drop", "early_drop", "insert_failed", "search_restart");
 
     private ProcFormats() {

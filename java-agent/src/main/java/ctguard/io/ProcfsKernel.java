@@ -110,10 +110,12 @@ public final class ProcfsKernel implements Kernel {
         if (!Files.exists(p)) {
             return "absent";
         }
+        if (global && Boolean.FALSE.equals(initialNetns)) {
+            // the kernel refuses global limits there even through files whose mode allows writing (hashsize)
+            return "global limit: read-only outside the initial network namespace";
+        }
         if (!ownerWritable(p)) {
-            return global && Boolean.FALSE.equals(initialNetns)
-                    ? "global limit: read-only outside the initial network namespace"
-                    : "read-only on this kernel (mode " + mode(p) + ")";
+            return "read-only on this kernel (mode " + mode(p) + ")";
         }
         if (!Files.isWritable(p)) {
             long uid = Processes.uid();

@@ -1,0 +1,319 @@
+package ctguard.cli;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import ctguard.io.FileNodeLock;
+import ctguard.io.Fixtures;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line in-process over fixture trees: output shapes, exit codes, bad input. */
+class CliTest {
+    private static final String NETFILTER = "proc/sys/net/netfilter/";
+
+    @TempDir
+    Path root;
+
+    record Run(int exit, String out, String err) {
+        JsonObject json() {
+            return JsonParser.parseString(out).getAsJsonObject();
+        }
+    }
+
+    @BeforeEach
+    void linux618() {
+        Fixtures.copy(Fixtures.LINUX_6_18, root);
+    }
+
+    private Run ctguard(String... args) {
+        List<String> argv = new ArrayList<>(List.of(args));
+        if (argv.size() > 0 && !argv.contains("--root") && !argv.contains("--help") && !argv.contains("--version")) {
+            argv.addAll(List.of("--root", root.toString()));
+        }
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cl = Cli.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int exit = cl.execute(argv.toArray(String[]::new));
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private String read(String relative) throws IOException {
+        return Files.readString(root.resolve(relative));
+    }
+
+    private void write(String relative, String content) throws IOException {
+        Files.writeString(root.resolve(relative), content);
+    }
+
+    /** Every regular file's content but the lock's, to prove a run changed nothing. */
+    private Map<String, String> tree() throws IOException {
+        Map<String, String> files = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !p.getFileName().toString().equals("lock")) {
+                    files.put(root.relativize(p).toString(), Files.readString(p));
+                }
+            }
+        }
+        return files;
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String command : List.of("status", "check", "plan", "prepare", "restore", "persist")) {
+            Run help = ctguard(command, "--help");
+            assertEquals(0, help.exit(), command);
+            assertTrue(help.out().contains("--state-dir"), command + " help lists the common flags");
+            assertTrue(help.out().contains("--json"), command);
+        }
+        Run top = ctguard("--help");
+        assertTrue(top.out().contains("77 permission"), top.out());
+        assertTrue(ctguard("--version").out().startsWith("ctguard "));
+    }
+
+    @Test
+    void noCommandIsAUsageError() {
+        var cl = Cli.commandLine();
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+        assertEquals(64, cl.execute());
+        assertTrue(err.toString().contains("a command is required"));
+    }
+
+    @Test
+    void statusJsonIsOneObjectWithTheContractFields() {
+        Run run = ctguard("status", "--json");
+        assertEquals(0, run.exit(), run.err());
+        JsonObject o = run.json();
+        assertEquals(1, run.out().strip().lines().count(), "one line, one object");
+        assertEquals("ctguard/v1", o.get("schema").getAsString());
+        for (String field : List.of("host", "kernel", "action", "dry_run", "changed", "tunables", "usage", "stats", "memory",
+                "verdict", "snapshot", "plan", "warnings")) {
+            assertTrue(o.has(field), field);
+        }
+        assertEquals(1000, o.getAsJsonObject("usage").get("count").getAsLong());
+        assertEquals(41, o.getAsJsonObject("stats").get("drop").getAsLong());
+        assertEquals(256, o.getAsJsonObject("memory").get("entry_bytes").getAsLong());
+        assertTrue(o.getAsJsonObject("tunables").has("nf_conntrack_udp_timeout_stream"));
+        assertEquals("", run.err());
+    }
+
+    @Test
+    void statusTextIsAlignedAndUncolouredWithoutATerminal() {
+        Run run = ctguard("status");
+        assertTrue(run.out().contains("usage       1000 of 262144 entries (0.4% full)"), run.out());
+        assertFalse(run.out().contains("\u001b["));
+    }
+
+    @Test
+    void checkExitCodesFollowTheVerdict() throws IOException {
+        assertEquals(1, ctguard("check", "--kernel-log", "none").exit(), "drop counters above zero warn by default");
+        assertEquals(0, ctguard("check", "--kernel-log", "none", "--on-drops", "ok").exit());
+        write(NETFILTER + "nf_conntrack_count", "200000\n");
+        assertEquals(1, ctguard("check", "--kernel-log", "none", "--on-drops", "ok").exit());
+        write(NETFILTER + "nf_conntrack_count", "240000\n");
+        Run critical = ctguard("check", "--json", "--kernel-log", "none", "--on-drops", "ok");
+        assertEquals(2, critical.exit());
+        assertEquals("CRITICAL", critical.json().getAsJsonObject("verdict").get("status").getAsString());
+        assertEquals(0, ctguard("check", "--kernel-log", "none", "--on-drops", "ok", "--crit-fill", "95%", "--warn-fill", "95%").exit());
+    }
+
+    @Test
+    void aTableFullLineInTheKernelLogIsCritical() throws IOException {
+        Path log = root.resolve("kern.log");
+        Files.writeString(log, Instant.now().minusSeconds(60) + " vm kernel: nf_conntrack: table full, dropping packet\n");
+        Run run = ctguard("check", "--json", "--on-drops", "ok", "--kernel-log", log.toString());
+        assertEquals(2, run.exit(), run.out());
+        assertEquals(1, run.json().getAsJsonObject("kernel_log").get("matches").getAsInt());
+        assertEquals(0, ctguard("check", "--on-drops", "ok", "--kernel-log", log.toString(), "--since", "10s").exit());
+        Run unreadable = ctguard("check", "--json", "--on-drops", "ok", "--kernel-log", root.resolve("absent.log").toString());
+        assertEquals(0, unreadable.exit());
+        assertTrue(unreadable.json().getAsJsonArray("warnings").toString().contains("kernel log unreadable"));
+    }
+
+    @Test
+    void prometheusOutputIsTextfileFormat() {
+        Run run = ctguard("check", "--prometheus", "--kernel-log", "none");
+        assertTrue(run.out().contains("# TYPE ctguard_conntrack_drop_total counter\nctguard_conntrack_drop_total 41\n"), run.out());
+        assertTrue(run.out().contains("ctguard_check_status 1\n"));
+        assertTrue(run.out().contains("ctguard_tunable_writable{tunable=\"nf_conntrack_max\"} 1\n"));
+        assertEquals(64, ctguard("status", "--json", "--prometheus").exit());
+    }
+
+    @Test
+    void planForAnotherNodeGivesTheReferenceSizing() {
+        Run run = ctguard("plan", "--json", "--ram", "64GiB", "--entry-bytes", "256");
+        assertEquals(0, run.exit(), run.err());
+        JsonObject targets = run.json().getAsJsonObject("plan").getAsJsonObject("targets");
+        assertEquals(4194304, targets.get("nf_conntrack_max").getAsLong());
+        assertEquals(1048576, targets.get("nf_conntrack_buckets").getAsLong());
+        assertEquals(60, targets.get("nf_conntrack_tcp_timeout_time_wait").getAsLong());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "plan --max abc", "plan --max -5", "plan --max 0", "plan --max 99999999999", "plan --max 2147483648",
+            "plan --buckets 100", "plan --time-wait 0", "plan --time-wait 432001", "plan --memory-budget 12X",
+            "plan --memory-budget 0%", "plan --ram 64G", "plan --entry-bytes 256", "plan --ram 1GiB --entry-bytes 0",
+            "prepare --max 1e6", "prepare --lock-timeout soon", "prepare --margin 200%", "restore --wait 10 minutes",
+            "restore --interval 0", "check --warn-fill 95% --crit-fill 90%", "check --max-chain -1", "check --on-drops maybe",
+            "check --since yesterday", "status --state-dir relative/path", "prepare --no-such-flag", "persist --remove=maybe"})
+    void badInputIsAUsageErrorOnOneLineAndChangesNothing(String command) throws IOException {
+        Map<String, String> before = tree();
+        Run run = ctguard(command.split(" "));
+        assertEquals(64, run.exit(), command + ": " + run.err());
+        assertEquals("", run.out(), command);
+        assertTrue(run.err().startsWith("ctguard"), run.err());
+        assertFalse(run.err().contains("Exception"), run.err());
+        assertEquals(before, tree(), command + " changed nothing");
+    }
+
+    @Test
+    void outOfBoundValuesNameTheBound() {
+        assertTrue(ctguard("prepare", "--buckets", "100").err().contains("between 1024 and 2147483647"));
+        assertTrue(ctguard("prepare", "--time-wait", "500000").err().contains("between 1 and 432000"));
+    }
+
+    @Test
+    void aMissingRootIsAUsageError() {
+        Run run = ctguard("status", "--root", root.resolve("nope").toString());
+        assertEquals(64, run.exit());
+        assertTrue(run.err().contains("is not a directory"));
+    }
+
+    @Test
+    void nfConntrackNotLoadedIsUnavailableWithHowToLoadIt() throws IOException {
+        Path empty = Files.createDirectories(root.resolve("empty/proc"));
+        Run run = ctguard("check", "--json", "--root", empty.getParent().toString());
+        assertEquals(69, run.exit());
+        assertTrue(run.err().contains("modprobe nf_conntrack"), run.err());
+        JsonObject error = run.json().getAsJsonObject("error");
+        assertEquals(69, error.get("exit_code").getAsInt());
+    }
+
+    @Test
+    void prepareSecondPrepareAndRestoreOnAFixtureTree() throws IOException {
+        Map<String, String> original = tree();
+        Run prepare = ctguard("prepare", "--json");
+        assertEquals(0, prepare.exit(), prepare.err());
+        assertTrue(prepare.json().get("changed").getAsBoolean());
+        assertEquals("1048576\n", read(NETFILTER + "nf_conntrack_max"));
+        assertEquals("60\n", read(NETFILTER + "nf_conntrack_tcp_timeout_time_wait"));
+        assertTrue(Files.exists(root.resolve("var/lib/conntrack-guard/snapshot.json")));
+
+        assertFalse(ctguard("prepare", "--json").json().get("changed").getAsBoolean());
+
+        Run restore = ctguard("restore", "--json");
+        assertEquals(0, restore.exit(), restore.err());
+        Map<String, String> after = tree();
+        after.keySet().removeIf(k -> k.startsWith("var/lib/conntrack-guard"));
+        assertEquals(original, after);
+        assertFalse(Files.exists(root.resolve("var/lib/conntrack-guard/snapshot.json")));
+    }
+
+    @Test
+    void restoreRefusesWhileTheTableIsFullerThanTheOriginalAllows() throws IOException {
+        ctguard("prepare", "--json");
+        write(NETFILTER + "nf_conntrack_count", "250000\n");
+        Run run = ctguard("restore");
+        assertEquals(75, run.exit());
+        assertTrue(run.err().contains("allows at most 238312"), run.err());
+        assertEquals("1048576\n", read(NETFILTER + "nf_conntrack_max"));
+        assertEquals(0, ctguard("restore", "--force").exit());
+        assertEquals("262144\n", read(NETFILTER + "nf_conntrack_max"));
+    }
+
+    @Test
+    void aCorruptSnapshotIsDataErrorAndNothingChanges() throws IOException {
+        Files.createDirectories(root.resolve("var/lib/conntrack-guard"));
+        write("var/lib/conntrack-guard/snapshot.json", "{\"schema\":\"ctguard-snapshot/v1\",\"values\":{");
+        Map<String, String> before = tree();
+        for (String command : List.of("prepare", "restore", "persist")) {
+            Run run = ctguard(command);
+            assertEquals(65, run.exit(), command + run.err());
+            assertTrue(run.err().contains("corrupt"), run.err());
+            assertEquals(before, tree(), command);
+        }
+    }
+
+    @Test
+    void aHeldLockMakesTheSecondRunWaitThenExit75() throws IOException {
+        var lock = new FileNodeLock(root.resolve("var/lib/conntrack-guard"), "/var/lib/conntrack-guard");
+        Map<String, String> before;
+        try (var held = lock.acquire(Duration.ofSeconds(1))) {
+            before = tree();
+            Run run = ctguard("prepare", "--lock-timeout", "300ms");
+            assertEquals(75, run.exit());
+            assertTrue(run.err().contains("holds the lock /var/lib/conntrack-guard/lock"), run.err());
+            assertEquals(before, tree());
+        }
+        assertEquals(0, ctguard("prepare", "--lock-timeout", "300ms").exit());
+    }
+
+    @Test
+    void overBudgetNeedsForce() throws IOException {
+        Run run = ctguard("prepare", "--max", "1073741824");
+        assertEquals(65, run.exit());
+        assertTrue(run.err().contains("--force"));
+        assertEquals("262144\n", read(NETFILTER + "nf_conntrack_max"));
+        assertEquals(0, ctguard("prepare", "--max", "1073741824", "--force").exit());
+        assertEquals("1073741824\n", read(NETFILTER + "nf_conntrack_max"));
+    }
+
+    @Test
+    void anOlderKernelTakesBucketsThroughTheHashsizeParameter(@TempDir Path old) throws IOException {
+        Fixtures.copy(Fixtures.LINUX_4_15, old);
+        Run run = ctguard("prepare", "--json", "--buckets", "131072", "--root", old.toString());
+        assertEquals(0, run.exit(), run.err());
+        assertEquals("131072\n", Files.readString(old.resolve("sys/module/nf_conntrack/parameters/hashsize")));
+        Run persist = ctguard("persist", "--json", "--root", old.toString());
+        assertEquals(0, persist.exit(), persist.err());
+        assertTrue(Files.readString(old.resolve("etc/modprobe.d/conntrack-guard.conf")).contains("options nf_conntrack hashsize="));
+        assertFalse(Files.readString(old.resolve("etc/sysctl.d/90-conntrack-guard.conf")).contains("buckets"));
+    }
+
+    @Test
+    void outsideTheInitialNamespaceLimitsNeedAllowPartial(@TempDir Path ns) throws IOException {
+        Fixtures.copy(Fixtures.LINUX_NOPROCFS, ns);
+        Run refused = ctguard("prepare", "--root", ns.toString());
+        assertEquals(77, refused.exit());
+        assertTrue(refused.err().contains("nf_conntrack_max (global limit: read-only outside the initial network namespace)"), refused.err());
+        Run partial = ctguard("prepare", "--json", "--allow-partial", "--root", ns.toString());
+        assertEquals(0, partial.exit(), partial.err());
+        assertEquals("60\n", Files.readString(ns.resolve(NETFILTER + "nf_conntrack_tcp_timeout_time_wait")));
+        assertEquals("262144\n", Files.readString(ns.resolve(NETFILTER + "nf_conntrack_max")));
+        assertTrue(partial.json().get("stats").isJsonNull());
+        assertTrue(partial.json().has("stats_note"));
+    }
+
+    @Test
+    void persistDryRunWritesNothingAndErrorsInJsonCarryTheExitCode() throws IOException {
+        Map<String, String> before = tree();
+        Run dry = ctguard("persist", "--dry-run", "--json");
+        assertEquals(0, dry.exit());
+        assertEquals("create", dry.json().getAsJsonArray("files").get(0).getAsJsonObject().get("action").getAsString());
+        assertEquals(before, tree());
+    }
+}
