@@ -11,6 +11,23 @@ public final class Cli {
     private Cli() {
     }
 
+    /**
+     * Runs one command line: loads the site config file first (its errors are usage errors too), then
+     * lets picocli parse and execute.
+     */
+    public static int execute(CommandLine cl, String... args) {
+        try {
+            ConfigFile config = ConfigFile.locate(args, System.getenv(ConfigFile.ENVIRONMENT));
+            config.rejectUnknownKeys(cl);
+            cl.setDefaultValueProvider(config);
+        } catch (CtguardException e) {
+            cl.getErr().println("ctguard: " + e.getMessage());
+            cl.getErr().flush();
+            return e.exitCode().code();
+        }
+        return cl.execute(args);
+    }
+
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new CtguardCommand());
         cl.setExecutionExceptionHandler(Cli::onExecutionException);

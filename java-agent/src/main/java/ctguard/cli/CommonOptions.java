@@ -18,6 +18,11 @@ public final class CommonOptions {
             description = "Where the snapshot and the lock live (under --root). Default: ${DEFAULT-VALUE}.")
     String stateDir;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "YAML file of defaults for any long option (top level: every command; a section per command). "
+                    + "Default: $CTGUARD_CONFIG, else " + ConfigFile.DEFAULT_PATH + " when it exists.")
+    String config;
+
     @Option(names = "--debug", description = "Show stack traces of errors.")
     boolean debug;
 

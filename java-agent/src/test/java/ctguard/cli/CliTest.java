@@ -55,7 +55,7 @@ class CliTest {
         var cl = Cli.commandLine();
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(argv.toArray(String[]::new));
+        int exit = Cli.execute(cl, argv.toArray(String[]::new));
         return new Run(exit, out.toString(), err.toString());
     }
 
@@ -98,7 +98,7 @@ class CliTest {
         var cl = Cli.commandLine();
         StringWriter err = new StringWriter();
         cl.setErr(new PrintWriter(err));
-        assertEquals(64, cl.execute());
+        assertEquals(64, Cli.execute(cl));
         assertTrue(err.toString().contains("a command is required"));
     }
 
@@ -306,6 +306,28 @@ class CliTest {
         assertEquals("262144\n", Files.readString(ns.resolve(NETFILTER + "nf_conntrack_max")));
         assertTrue(partial.json().get("stats").isJsonNull());
         assertTrue(partial.json().has("stats_note"));
+    }
+
+    @Test
+    void aConfigFileSetsDefaultsThatFlagsOverride() throws IOException {
+        Path config = root.resolve("ctguard.yml");
+        Files.writeString(config, "kernel-log: none\ncheck:\n  on-drops: ok\n  warn-fill: 0.1%\nplan:\n  time-wait: 30\n");
+        assertEquals(1, ctguard("check", "--config", config.toString()).exit(), "warn-fill 0.1% from the file");
+        assertEquals(0, ctguard("check", "--config", config.toString(), "--warn-fill", "75%").exit(), "flag wins");
+        Run plan = ctguard("plan", "--json", "--config", config.toString());
+        assertEquals(30, plan.json().getAsJsonObject("plan").getAsJsonObject("targets").get("nf_conntrack_tcp_timeout_time_wait").getAsLong());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"warn-fil: 10%\n", "check:\n  no-such: 1\n", "- a\n- b\n", "check: 5\n", "a: &x [1]\nb: *x\n",
+            "kernel-log: none\nkernel-log: auto\n", "check:\n  warn-fill: [1, 2]\n", "{unclosed\n"})
+    void aBadConfigFileIsAUsageErrorNamingTheFile(String content) throws IOException {
+        Path config = root.resolve("bad.yml");
+        Files.writeString(config, content);
+        Run run = ctguard("check", "--config", config.toString());
+        assertEquals(64, run.exit(), content + run.err());
+        assertTrue(run.err().startsWith("ctguard: config"), run.err());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
     }
 
     @Test

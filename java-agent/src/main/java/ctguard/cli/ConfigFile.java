@@ -1,0 +1,162 @@
+package ctguard.cli;
+
+import ctguard.core.CtguardException;
+import ctguard.core.ExitCode;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Site defaults for any long option, from YAML: top-level keys apply to every command, a section named
+ * after a command to that command only, e.g.
+ * <pre>
+ * memory-budget: 3%
+ * check:
+ *   warn-fill: 70%
+ * </pre>
+ * Flags on the command line win over the file; the file wins over built-in defaults.
+ */
+final class ConfigFile implements CommandLine.IDefaultValueProvider {
+    static final String DEFAULT_PATH = "/etc/conntrack-guard/ctguard.yml";
+    static final String ENVIRONMENT = "CTGUARD_CONFIG";
+    private static final int MAX_BYTES = 64 * 1024;
+    private static final Set<String> COMMANDS = Set.of("status", "check", "plan", "prepare", "restore", "persist");
+
+    private final Map<String, Object> values;
+
+    private ConfigFile(Map<String, Object> values) {
+        this.values = values;
+    }
+
+    /** The file named by --config, else by $CTGUARD_CONFIG, else the default path when it exists. */
+    static ConfigFile locate(String[] args, String environment) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config")) {
+                if (i + 1 >= args.length) {
+                    throw CtguardException.usage("--config needs a FILE");
+                }
+                return load(Path.of(args[i + 1]), true);
+            }
+            if (args[i].startsWith("--config=")) {
+                return load(Path.of(args[i].substring("--config=".length())), true);
+            }
+        }
+        if (environment != null && !environment.isBlank()) {
+            return load(Path.of(environment), true);
+        }
+        return load(Path.of(DEFAULT_PATH), false);
+    }
+
+    static ConfigFile none() {
+        return new ConfigFile(Map.of());
+    }
+
+    /** The explicit path must exist; the default path is used only when present. */
+    static ConfigFile load(Path path, boolean explicit) {
+        if (!Files.isRegularFile(path)) {
+            if (explicit) {
+                throw CtguardException.usage("--config: " + path + " is not a readable file");
+            }
+            return none();
+        }
+        try {
+            if (Files.size(path) > MAX_BYTES) {
+                throw bad(path, "it is larger than " + MAX_BYTES + " bytes");
+            }
+            LoaderOptions limits = new LoaderOptions();
+            limits.setMaxAliasesForCollections(10);
+            limits.setAllowDuplicateKeys(false);
+            limits.setCodePointLimit(MAX_BYTES);
+            Object root;
+            try (Reader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+                root = new Yaml(new SafeConstructor(limits)).load(in);
+            }
+            if (root == null) {
+                return none();
+            }
+            if (!(root instanceof Map<?, ?> map)) {
+                throw bad(path, "it must be a mapping of option names to values");
+            }
+            Map<String, Object> values = new LinkedHashMap<>();
+            map.forEach((k, v) -> values.put(String.valueOf(k), v));
+            return validated(path, values);
+        } catch (YAMLException e) {
+            throw bad(path, firstLine(e.getMessage()));
+        } catch (IOException e) {
+            throw bad(path, e.getMessage());
+        }
+    }
+
+    private static ConfigFile validated(Path path, Map<String, Object> values) {
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            if (COMMANDS.contains(e.getKey())) {
+                if (!(e.getValue() instanceof Map<?, ?> section)) {
+                    throw bad(path, "section '" + e.getKey() + "' must be a mapping");
+                }
+                section.values().forEach(v -> scalar(path, e.getKey(), v));
+            } else {
+                scalar(path, e.getKey(), e.getValue());
+            }
+        }
+        return new ConfigFile(values);
+    }
+
+    private static void scalar(Path path, String key, Object value) {
+        if (value instanceof Map || value instanceof Iterable) {
+            throw bad(path, "'" + key + "' must be a single value");
+        }
+    }
+
+    @Override
+    public String defaultValue(ArgSpec argSpec) {
+        if (!(argSpec instanceof OptionSpec option) || !option.longestName().startsWith("--")) {
+            return null;
+        }
+        String key = option.longestName().substring(2);
+        CommandSpec command = argSpec.command();
+        Object section = command == null ? null : values.get(command.name());
+        if (section instanceof Map<?, ?> map && map.containsKey(key)) {
+            return String.valueOf(map.get(key));
+        }
+        Object global = values.get(key);
+        return global == null ? null : String.valueOf(global);
+    }
+
+    /** Names in the file that match no option of the command they are meant for: typos. */
+    void rejectUnknownKeys(CommandLine top) {
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            if (COMMANDS.contains(e.getKey())) {
+                CommandSpec spec = top.getSubcommands().get(e.getKey()).getCommandSpec();
+                for (Object key : ((Map<?, ?>) e.getValue()).keySet()) {
+                    if (spec.findOption("--" + key) == null) {
+                        throw CtguardException.usage("config: '%s.%s' is not an option of ctguard %s".formatted(e.getKey(), key, e.getKey()));
+                    }
+                }
+            } else if (top.getSubcommands().values().stream().noneMatch(c -> c.getCommandSpec().findOption("--" + e.getKey()) != null)) {
+                throw CtguardException.usage("config: '" + e.getKey() + "' is not an option of any ctguard command");
+            }
+        }
+    }
+
+    private static CtguardException bad(Path path, String why) {
+        return new CtguardException(ExitCode.USAGE, "config %s: %s".formatted(path, why));
+    }
+
+    private static String firstLine(String s) {
+        return s == null ? "malformed YAML" : s.lines().findFirst().orElse(s).trim();
+    }
+}
