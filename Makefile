@@ -20,8 +20,9 @@ $(JAR): $(JAVA_SOURCES)
 ## test: every test: unit tests, then integration tests on the real kernel (root)
 test: test-java
 
+# not quiet: the Surefire and Failsafe summaries are the record of what ran
 test-java:
-	$(MVN) verify
+	mvn -B -ntp verify
 
 ## bench: start-up time and memory against a bare JVM
 bench: $(JAR)
