@@ -3,7 +3,6 @@ package ctguard.cli;
 import ctguard.core.CheckPolicy;
 import ctguard.core.Checker;
 import ctguard.core.LogScan;
-import ctguard.core.MemoryBudget;
 import ctguard.core.NodeState;
 import ctguard.core.Result;
 import ctguard.core.Status;
@@ -15,10 +14,7 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Judge this node's conntrack headroom. Exit code: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (Nagios).",
-                "CRITICAL when the table is at or above --crit-fill or the kernel logged 'table full, dropping packet'",
-                "within --since; WARNING at --warn-fill, when chains average more than --max-chain entries per bucket",
-                "(now, or at a full table), and when drop counters are above zero (--on-drops)."})
+        description = "Judge this node's conntrack headroom. Exit code: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (Nagios). CRITICAL when the table is at or above --crit-fill or the kernel logged 'table full, dropping packet' within --since; WARNING at --warn-fill, when chains average more than --max-chain entries per bucket (now, or at a full table), and when drop counters are above zero (--on-drops).")
 final class CheckCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -51,20 +47,18 @@ final class CheckCommand implements Callable<Integer> {
             description = "auto (journal if journald keeps one, else dmesg), journal, dmesg, none, or a file of ISO-timestamped lines. Default: ${DEFAULT-VALUE}.")
     String kernelLog;
 
-    @Option(names = "--memory-budget", paramLabel = "SIZE|PCT", defaultValue = "2%",
-            description = "Memory budget to compare against: a share of RAM (2%%) or a size (1GiB). Default: ${DEFAULT-VALUE}.")
-    String memoryBudget;
+    @Mixin
+    BudgetOption budget;
 
     @Override
     public Integer call() {
         CheckPolicy policy = new CheckPolicy(Units.parseRatio("--warn-fill", warnFill), Units.parseRatio("--crit-fill", critFill),
                 positive("--max-chain", maxChain), dropStatus());
         var sinceDuration = Units.parseDuration("--since", since);
-        MemoryBudget budget = MemoryBudget.parse(memoryBudget);
         Wiring wiring = new Wiring(common);
         NodeState node = wiring.kernel().read();
         LogScan log = wiring.kernelLog(kernelLog).scan(sinceDuration);
-        Result.Builder result = Result.builder("check", node, budget);
+        Result.Builder result = Result.builder("check", node, budget.budget());
         result.kernelLog = log;
         if (!log.readable()) {
             result.warnings.add("kernel log unreadable: " + log.note());

@@ -1,12 +1,10 @@
 package ctguard.cli;
 
 import ctguard.core.CtguardException;
-import ctguard.core.Units;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
 /** Options every command takes. */
 public final class CommonOptions {
@@ -43,10 +41,5 @@ public final class CommonOptions {
 
     Path stateDirPath() {
         return rootPath().resolve(stateDirDisplay().substring(1));
-    }
-
-    /** Lock wait, for commands that change the node. */
-    static Duration lockTimeout(String text) {
-        return Units.parseDuration("--lock-timeout", text);
     }
 }

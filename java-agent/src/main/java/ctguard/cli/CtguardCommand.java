@@ -11,9 +11,8 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         sortOptions = false,
-        description = {
-                "Keeps a node's nf_conntrack table from filling up during upgrades: checks headroom, snapshots the",
-                "original settings, raises limits within a memory budget, then restores or persists them."},
+        description = 
+                "Keeps a node's nf_conntrack table from filling up during upgrades: checks headroom, snapshots the original settings, raises limits within a memory budget, then restores or persists them.",
         subcommands = {StatusCommand.class, CheckCommand.class, PlanCommand.class, PrepareCommand.class,
                 RestoreCommand.class, PersistCommand.class},
         footerHeading = "%nExit codes:%n",

@@ -9,10 +9,7 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 @Command(name = "persist", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Keep the live values across reboots: writes " + Persist.SYSCTL_FILE + ",",
-                Persist.MODULES_FILE + " (nf_conntrack loads before systemd-sysctl) and, where the kernel takes",
-                "buckets only at module load, " + Persist.MODPROBE_FILE + ". Warns about later sysctl files that",
-                "would override ours. Retires the snapshot (archived in the state dir) so restore leaves these values alone."})
+        description = "Keep the live values across reboots: writes " + Persist.SYSCTL_FILE + ", " + Persist.MODULES_FILE + " (nf_conntrack loads before systemd-sysctl) and, where the kernel takes buckets only at module load, " + Persist.MODPROBE_FILE + ". Warns about later sysctl files that would override ours. Retires the snapshot (archived in the state dir) so restore leaves these values alone.")
 final class PersistCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -23,18 +20,14 @@ final class PersistCommand implements Callable<Integer> {
     @Option(names = "--remove", description = "Remove the files persist wrote (the live values are not touched).")
     boolean remove;
 
-    @Option(names = "--dry-run", description = "Show the files that would change; write nothing.")
-    boolean dryRun;
-
-    @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "30s",
-            description = "How long to wait for another run's lock before exiting 75. Default: ${DEFAULT-VALUE}.")
-    String lockTimeout;
+    @Mixin
+    ChangeOptions change;
 
     @Override
     public Integer call() {
         Wiring wiring = new Wiring(common);
         var result = new Persist(wiring.kernel(), wiring.snapshots(), wiring.lock(), wiring.configFiles(), Waiter.SYSTEM)
-                .run(new Persist.Options(remove, dryRun, CommonOptions.lockTimeout(lockTimeout)));
+                .run(new Persist.Options(remove, change.dryRun, change.lockTimeout()));
         output.print(result, false);
         return 0;
     }

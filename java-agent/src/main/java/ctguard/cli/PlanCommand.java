@@ -14,8 +14,7 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 @Command(name = "plan", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Show the values prepare would set and why, with their memory cost. Changes nothing.",
-                "With --ram (and --entry-bytes) it plans for another node and does not read this one."})
+        description = "Show the values prepare would set and why, with their memory cost. Changes nothing. With --ram (and --entry-bytes) it plans for another node and does not read this one.")
 final class PlanCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

@@ -1,15 +1,14 @@
 package ctguard.cli;
 
-import ctguard.core.MemoryBudget;
 import ctguard.core.PlanRequest;
 import ctguard.core.Units;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Target overrides shared by plan and prepare. */
 public final class PlanOptions {
-    @Option(names = "--memory-budget", paramLabel = "SIZE|PCT", defaultValue = "2%",
-            description = "Kernel memory conntrack may use at its max: a share of RAM (2%%) or a size (1GiB). Default: ${DEFAULT-VALUE}.")
-    String memoryBudget;
+    @Mixin
+    BudgetOption budget;
 
     @Option(names = "--max", paramLabel = "N", description = "Target nf_conntrack_max (1..2147483647). Default: the largest power of two within the budget.")
     String max;
@@ -26,7 +25,7 @@ public final class PlanOptions {
 
     PlanRequest request() {
         return new PlanRequest(integer("--max", max), integer("--buckets", buckets), integer("--time-wait", timeWait),
-                MemoryBudget.parse(memoryBudget), margin(margin));
+                budget.budget(), margin(margin));
     }
 
     static double margin(String text) {

@@ -10,9 +10,7 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 @Command(name = "restore", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"After an upgrade: put the snapshot's values back, then remove the snapshot.",
-                "While the live count is above what the original max allows (with --margin), exit 75, or wait with --wait.",
-                "Without a snapshot there is nothing to do (exit 0, changed: false)."})
+        description = "After an upgrade: put the snapshot's values back, then remove the snapshot. While the live count is above what the original max allows (with --margin), exit 75, or wait with --wait. Without a snapshot there is nothing to do (exit 0, changed: false).")
 final class RestoreCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -35,15 +33,11 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Restore even while the table holds more than the original max allows (new flows will be dropped).")
     boolean force;
 
-    @Option(names = "--dry-run", description = "Show what would be restored; write nothing and do not wait.")
-    boolean dryRun;
-
     @Option(names = "--allow-partial", description = "Restore the writable tunables and warn about the others, instead of failing with 77.")
     boolean allowPartial;
 
-    @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "30s",
-            description = "How long to wait for another run's lock before exiting 75. Default: ${DEFAULT-VALUE}.")
-    String lockTimeout;
+    @Mixin
+    ChangeOptions change;
 
     @Override
     public Integer call() {
@@ -52,7 +46,7 @@ final class RestoreCommand implements Callable<Integer> {
             throw ctguard.core.CtguardException.usage("--interval must be greater than zero");
         }
         var options = new Restore.Options(force, Units.parseDuration("--wait", wait), pollEvery, PlanOptions.margin(margin),
-                dryRun, allowPartial, CommonOptions.lockTimeout(lockTimeout));
+                change.dryRun, allowPartial, change.lockTimeout());
         Wiring wiring = new Wiring(common);
         var result = new Restore(wiring.kernel(), wiring.snapshots(), wiring.lock(), Waiter.SYSTEM).run(options);
         output.print(result, false);

@@ -1,6 +1,5 @@
 package ctguard.cli;
 
-import ctguard.core.MemoryBudget;
 import ctguard.core.NodeState;
 import ctguard.core.Result;
 import picocli.CommandLine.Command;
@@ -18,9 +17,8 @@ final class StatusCommand implements Callable<Integer> {
     @Mixin
     Output output;
 
-    @Option(names = "--memory-budget", paramLabel = "SIZE|PCT", defaultValue = "2%",
-            description = "Memory budget to compare against: a share of RAM (2%%) or a size (1GiB). Default: ${DEFAULT-VALUE}.")
-    String memoryBudget;
+    @Mixin
+    BudgetOption budget;
 
     @Option(names = "--prometheus", description = "Print node_exporter textfile metrics instead of text.")
     boolean prometheus;
@@ -28,7 +26,7 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         NodeState node = new Wiring(common).kernel().read();
-        Result result = Result.builder("status", node, MemoryBudget.parse(memoryBudget)).build();
+        Result result = Result.builder("status", node, budget.budget()).build();
         output.print(result, prometheus);
         return 0;
     }

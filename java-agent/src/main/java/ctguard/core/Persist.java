@@ -34,12 +34,7 @@ public final class Persist {
     }
 
     public Result run(Options options) {
-        if (options.dryRun()) {
-            return persist(options);
-        }
-        try (NodeLock.Lease ignored = lock.acquire(options.lockTimeout())) {
-            return persist(options);
-        }
+        return lock.guard(options.dryRun(), options.lockTimeout(), () -> persist(options));
     }
 
     private Result persist(Options options) {

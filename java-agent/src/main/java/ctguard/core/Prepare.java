@@ -24,12 +24,7 @@ public final class Prepare {
     }
 
     public Result run(Options options) {
-        if (options.dryRun()) {
-            return prepare(options);
-        }
-        try (NodeLock.Lease ignored = lock.acquire(options.lockTimeout())) {
-            return prepare(options);
-        }
+        return lock.guard(options.dryRun(), options.lockTimeout(), () -> prepare(options));
     }
 
     private Result prepare(Options options) {

@@ -28,12 +28,7 @@ public final class Restore {
     }
 
     public Result run(Options options) {
-        if (options.dryRun()) {
-            return restore(options);
-        }
-        try (NodeLock.Lease ignored = lock.acquire(options.lockTimeout())) {
-            return restore(options);
-        }
+        return lock.guard(options.dryRun(), options.lockTimeout(), () -> restore(options));
     }
 
     private Result restore(Options options) {
