@@ -5,9 +5,11 @@ import ctguard.core.Status;
 /** ANSI colour on a terminal only, and never when NO_COLOR is set (https://no-color.org). */
 record Colors(boolean enabled) {
     static Colors forTerminal() {
-        String noColor = System.getenv("NO_COLOR");
-        boolean tty = System.console() != null && !"dumb".equals(System.getenv("TERM"));
-        return new Colors(tty && (noColor == null || noColor.isEmpty()));
+        return of(System.console() != null, System.getenv("NO_COLOR"), System.getenv("TERM"));
+    }
+
+    static Colors of(boolean terminal, String noColor, String term) {
+        return new Colors(terminal && !"dumb".equals(term) && (noColor == null || noColor.isEmpty()));
     }
 
     String status(Status s) {
