@@ -71,7 +71,7 @@ public final class Prepare {
                 result.snapshot = null;
             }
         });
-        recordActualValues(result, writes);
+        recordActualValues(result, writes, options.request().budget());
         return result.build();
     }
 
@@ -84,12 +84,12 @@ public final class Prepare {
     }
 
     /** The kernel may round what it was given (buckets); report what it now holds. */
-    private void recordActualValues(Result.Builder result, List<Writes.Write> writes) {
+    private void recordActualValues(Result.Builder result, List<Writes.Write> writes, MemoryBudget budget) {
         if (writes.isEmpty()) {
             return;
         }
         NodeState after = kernel.read();
         writes.forEach(w -> result.recordWrite(w.name(), after.value(w.name())));
-        result.usage = Usage.of(after);
+        result.refresh(after, budget);
     }
 }

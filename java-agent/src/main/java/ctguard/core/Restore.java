@@ -65,6 +65,7 @@ public final class Restore {
         }
         Writes.apply(kernel, writes, result, () -> { });
         store.delete();
+        result.refresh(kernel.read(), MemoryBudget.DEFAULT);
         return result.build();
     }
 
@@ -87,7 +88,6 @@ public final class Restore {
             }
             node = kernel.read();
             if (node.count() <= allowed) {
-                result.usage = Usage.of(node);
                 return node;
             }
         }

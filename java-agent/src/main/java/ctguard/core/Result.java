@@ -83,6 +83,13 @@ public record Result(
         public Rollback rollback;
         public List<FileChange> files;
 
+        /** Usage and memory as the node stands after the action's writes. */
+        public Builder refresh(NodeState after, MemoryBudget budget) {
+            usage = Usage.of(after);
+            memory = Memory.of(after, budget);
+            return this;
+        }
+
         public Builder recordWrite(String name, long value) {
             tunables.computeIfPresent(name, (n, t) -> t.after(value));
             return this;
