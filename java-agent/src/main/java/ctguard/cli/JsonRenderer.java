@@ -220,6 +220,7 @@ final class JsonRenderer {
             j.addProperty("path", f.path());
             j.addProperty("action", f.action());
             j.addProperty("content", f.content());
+            j.addProperty("previous", f.previous());
             a.add(j);
         }
         return a;

@@ -49,7 +49,7 @@ public final class Persist {
         desired.forEach((path, content) -> {
             Optional<String> current = files.read(path);
             previous.put(path, current);
-            changes.add(new FileChange(path, action(current, content), content));
+            changes.add(new FileChange(path, action(current, content), content, current.orElse(null)));
         });
         result.files = changes;
         if (!options.remove()) {
