@@ -3,9 +3,13 @@ SHELL := /bin/bash
 MVN ?= mvn -B -q
 JAR := java-agent/target/ctguard.jar
 JAVA_SOURCES := $(shell find java-agent/src/main -type f) pom.xml java-agent/pom.xml
+VENV := .venv
+VENV_READY := $(VENV)/.installed
+# the Ansible tools run from the venv with the project's ansible.cfg
+ANSIBLE_ENV := PATH=$(CURDIR)/$(VENV)/bin:$$PATH ANSIBLE_CONFIG=$(CURDIR)/ansible/ansible.cfg
 ARGS ?=
 
-.PHONY: run build test test-java bench clean
+.PHONY: run build test test-java test-module lint molecule adhoc deps venv bench clean
 
 ## run: build the agent if needed and check this node's conntrack headroom (exit code = Nagios verdict)
 run: $(JAR)
@@ -17,12 +21,47 @@ build: $(JAR)
 $(JAR): $(JAVA_SOURCES)
 	$(MVN) package -DskipTests
 
-## test: every test: unit tests, then integration tests on the real kernel (root)
-test: test-java
+## test: every test: Java unit and real-kernel integration tests, the module's tests, lint, the
+## documented ad hoc command, and the molecule scenarios on the real kernel
+test: test-java test-module lint adhoc molecule
 
 # not quiet: the Surefire and Failsafe summaries are the record of what ran
 test-java:
 	mvn -B -ntp verify
+
+test-module: $(VENV_READY) $(JAR)
+	$(ANSIBLE_ENV) $(VENV)/bin/pytest -q tests/module
+
+lint: $(VENV_READY)
+	$(ANSIBLE_ENV) yamllint -s .
+	$(ANSIBLE_ENV) ansible-lint
+
+## adhoc: the README's ad hoc command against this machine (read-only)
+adhoc: $(VENV_READY) $(JAR) deps
+	$(ANSIBLE_ENV) ansible -i inventories/local all -m conntrack_guard \
+	    -a "action=check jar=$(CURDIR)/$(JAR) fail_on=never"
+
+molecule: $(VENV_READY) $(JAR) deps
+	$(ANSIBLE_ENV) scripts/with-saved-tunables.sh molecule test --all
+
+## venv: the pinned Python tools of requirements.txt in .venv
+venv: $(VENV_READY)
+
+$(VENV_READY): requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+## deps: the Debian packages the scenarios need, when missing (root)
+deps:
+	@missing=(); \
+	command -v sshd >/dev/null || [ -x /usr/sbin/sshd ] || missing+=(openssh-server); \
+	command -v nft >/dev/null || [ -x /usr/sbin/nft ] || missing+=(nftables); \
+	command -v ip >/dev/null || missing+=(iproute2); \
+	if (( $${#missing[@]} )); then \
+	    echo "installing $${missing[*]}"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$${missing[@]}"; \
+	fi
 
 ## bench: start-up time and memory against a bare JVM
 bench: $(JAR)
@@ -30,3 +69,4 @@ bench: $(JAR)
 
 clean:
 	$(MVN) clean
+	rm -rf $(VENV)
