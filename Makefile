@@ -36,10 +36,11 @@ lint: $(VENV_READY)
 	$(ANSIBLE_ENV) yamllint -s .
 	$(ANSIBLE_ENV) ansible-lint
 
-## adhoc: the README's ad hoc command against this machine (read-only)
-adhoc: $(VENV_READY) $(JAR) deps
-	$(ANSIBLE_ENV) ansible -i inventories/local all -m conntrack_guard \
-	    -a "action=check jar=$(CURDIR)/$(JAR) fail_on=never"
+## adhoc: what the README shows on this machine: the check playbook (which installs the agent to
+## /opt/conntrack-guard), then the ad hoc module call; read-only for the kernel
+adhoc: $(VENV_READY) $(JAR)
+	$(ANSIBLE_ENV) ansible-playbook -i inventories/local ansible/playbooks/check.yml -e conntrack_guard_fail_on=never
+	$(ANSIBLE_ENV) ansible -i inventories/local all -m conntrack_guard -a action=check
 
 molecule: $(VENV_READY) $(JAR) deps
 	$(ANSIBLE_ENV) scripts/with-saved-tunables.sh molecule test --all
