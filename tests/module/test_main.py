@@ -1,0 +1,262 @@
+"""main() end to end as Ansible runs it: module args in, JSON out, with run_command faked to replay a
+recorded agent run."""
+import json
+import os
+
+import pytest
+
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fixtures')
+with open(os.path.join(FIXTURES, 'cases.tsv')) as _f:
+    ERROR_CASES = [line.split('\t')[0] for line in _f if line.startswith('error-')]
+
+AGENT_KEYS = ('schema', 'host', 'kernel', 'action', 'dry_run', 'changed', 'network_namespace', 'tunables',
+              'usage', 'stats', 'memory', 'verdict', 'kernel_log', 'snapshot', 'plan')
+
+
+def test_status(run_main, agent_json, fake_tools):
+    run = run_main({'action': 'status'}, 'status')
+    assert run.exit_code == 0
+    out = run.output
+    assert not out.get('failed')
+    agent = agent_json('status')
+    for key in AGENT_KEYS:
+        assert out[key] == agent[key], key
+    assert out['changed'] is False and out['rc'] == 0
+    assert out['cmd'] == run.argv
+    assert run.argv[0] == fake_tools['java']
+    assert run.argv[-4:] == ['-jar', fake_tools['jar'], 'status', '--json']
+    assert 'diff' not in out and 'warnings' not in out and out['ctguard_warnings'] == []
+
+
+@pytest.mark.parametrize('case,changed', [('prepare-changed', True), ('prepare-unchanged', False)])
+def test_prepare_changed_and_unchanged(run_main, case, changed):
+    run = run_main({'action': 'prepare'}, case)
+    assert run.exit_code == 0
+    assert run.output['changed'] is changed
+    assert run.output['snapshot']['values']['nf_conntrack_max'] == 262144
+    assert run.argv[run.argv.index('prepare'):] == ['prepare', '--json', '--lock-timeout', '30s',
+                                                    '--state-dir', '/var/lib/conntrack-guard']
+
+
+def test_check_mode_prepare_runs_a_dry_run_and_reports_the_predicted_change(run_main):
+    run = run_main({'action': 'prepare', 'max': 1048576}, 'prepare-dry-run', check_mode=True)
+    assert run.exit_code == 0
+    assert '--dry-run' in run.argv and ['--max', '1048576'] == run.argv[run.argv.index('--max'):][:2]
+    assert run.output['changed'] is True and run.output['dry_run'] is True
+
+
+@pytest.mark.parametrize('action,case', [('restore', 'restore-dry-run'), ('persist', 'persist-dry-run')])
+def test_check_mode_restore_and_persist(run_main, action, case):
+    run = run_main({'action': action}, case, check_mode=True)
+    assert '--dry-run' in run.argv
+    assert run.output['changed'] is True and run.output['dry_run'] is True
+
+
+@pytest.mark.parametrize('action,case', [('status', 'status'), ('check', 'check-ok'), ('plan', 'plan')])
+def test_check_mode_read_only_actions_run_as_usual(run_main, action, case):
+    run = run_main({'action': action}, case, check_mode=True)
+    assert run.exit_code == 0
+    assert '--dry-run' not in run.argv
+    assert run.argv[-2:] == [action, '--json']
+    assert run.output['changed'] is False
+
+
+def test_prepare_diff(run_main):
+    run = run_main({'action': 'prepare'}, 'prepare-dry-run', check_mode=True, diff=True)
+    assert run.output['diff'] == {
+        'before': 'nf_conntrack_max = 262144\nnf_conntrack_tcp_timeout_time_wait = 120\n',
+        'after': 'nf_conntrack_max = 1048576\nnf_conntrack_tcp_timeout_time_wait = 60\n',
+    }
+
+
+def test_no_diff_without_diff_mode(run_main):
+    assert 'diff' not in run_main({'action': 'prepare'}, 'prepare-changed').output
+
+
+def test_persist_diff(run_main):
+    run = run_main({'action': 'persist'}, 'persist-create', diff=True)
+    diff = run.output['diff']
+    assert [d['after_header'] for d in diff] == ['/etc/modules-load.d/conntrack-guard.conf',
+                                                 '/etc/sysctl.d/90-conntrack-guard.conf']
+    assert diff[1]['before'] == '' and 'nf_conntrack_max = 1048576' in diff[1]['after']
+    assert run.output['files'][1]['action'] == 'unchanged'
+
+
+def test_persist_remove(run_main):
+    run = run_main({'action': 'persist', 'remove': True}, 'persist-remove', diff=True)
+    assert run.argv[run.argv.index('persist'):][:3] == ['persist', '--json', '--remove']
+    assert run.output['action'] == 'persist-remove' and run.output['changed'] is True
+    assert [d['after'] for d in run.output['diff']] == ['', '']
+
+
+@pytest.mark.parametrize('case,fail_on,fails', [
+    ('check-ok', 'critical', False), ('check-ok', 'warning', False), ('check-ok', 'never', False),
+    ('check-warning', 'critical', False), ('check-warning', 'warning', True), ('check-warning', 'never', False),
+    ('check-critical', 'critical', True), ('check-critical', 'warning', True), ('check-critical', 'never', False),
+])
+def test_fail_on(run_main, agent_json, case, fail_on, fails):
+    run = run_main({'action': 'check', 'fail_on': fail_on}, case)
+    out = run.output
+    assert bool(out.get('failed')) is fails
+    assert run.exit_code == (1 if fails else 0)
+    agent = agent_json(case)
+    for key in AGENT_KEYS:  # every agent field is kept, failed or not
+        assert out[key] == agent[key], key
+    assert out['rc'] == agent['verdict']['exit_code']
+    assert out['changed'] is False
+    if fails:
+        assert out['msg'].startswith('vm: conntrack %s: ' % agent['verdict']['status'])
+
+
+def test_critical_message(run_main):
+    out = run_main({'action': 'check'}, 'check-critical').output
+    assert out['msg'] == ('vm: conntrack CRITICAL: table 91.2% full (239000 of 262144 entries), at or above the '
+                          'critical 90.0%; drop counters since boot: drop=41 early_drop=3 insert_failed=3')
+
+
+@pytest.mark.parametrize('case', ERROR_CASES)
+def test_agent_errors(run_main, load_case, warning_messages, case):
+    recorded = load_case(case)
+    action = recorded.args[0]
+    args = {'action': action}
+    if '--remove' in recorded.args:
+        args['remove'] = True
+    run = run_main(args, recorded)
+    out = run.output
+    assert run.exit_code == 1 and out['failed'] is True
+    assert out['rc'] == recorded.rc
+    assert out['stderr'] == recorded.stderr
+    assert out['cmd'] == run.argv
+    if recorded.stdout:
+        agent = json.loads(recorded.stdout)
+        assert out['msg'] == agent['error']['message']
+        for key, value in agent.items():
+            if key == 'warnings':
+                assert warning_messages(out) == value
+                assert out['ctguard_warnings'] == value
+            else:
+                assert out[key] == value, key
+    else:
+        assert out['msg'] == "ctguard: Unknown option: '--no-such-flag'"
+
+
+def test_rollback_in_failed_result(run_main):
+    out = run_main({'action': 'prepare'}, 'error-rollback-prepare-65').output
+    assert out['failed'] is True and out['rc'] == 65
+    assert out['rollback'] == {'undone': ['nf_conntrack_buckets'], 'failed': []}
+    assert out['tunables']['nf_conntrack_buckets'] == {'before': 16384, 'after': 16384, 'writable': True}
+    assert out['msg'].startswith('writing nf_conntrack_max=1048576 failed')
+
+
+def test_unparseable_output(run_main):
+    out = run_main({'action': 'status'}, (0, 'garbage', 'Picked up JAVA_TOOL_OPTIONS: -Xmx1g\n')).output
+    assert out['failed'] is True and out['rc'] == 0
+    assert out['msg'] == ('ctguard status exited with rc 0 but its output is not one JSON object '
+                          '(stderr: Picked up JAVA_TOOL_OPTIONS: -Xmx1g)')
+
+
+def test_agent_warnings_become_ansible_warnings(run_main, agent_json, warning_messages):
+    run = run_main({'action': 'prepare', 'allow_partial': True}, 'prepare-partial')
+    assert '--allow-partial' in run.argv
+    assert warning_messages(run.output) == agent_json('prepare-partial')['warnings']
+    assert run.output['ctguard_warnings'] == agent_json('prepare-partial')['warnings']
+    assert run.output['stats'] is None and 'CONFIG_NF_CONNTRACK_PROCFS' in run.output['stats_note']
+
+
+def test_warnings_on_failure_too(run_main, warning_messages):
+    out = run_main({'action': 'restore'}, 'restore-nothing').output
+    assert warning_messages(out) == ['no snapshot at /var/lib/conntrack-guard/snapshot.json: nothing to restore']
+    assert out['changed'] is False
+
+
+def test_missing_jar(run_main, tmp_path):
+    jar = str(tmp_path / 'nowhere' / 'ctguard.jar')
+    run = run_main({'action': 'status', 'jar': jar}, None)
+    assert run.exit_code == 1 and run.calls == []
+    assert run.output['msg'] == (
+        "ctguard jar %s not found: run the role's install entry point (ansible.builtin.include_role: "
+        "name=conntrack_guard tasks_from=install) or copy java-agent/target/ctguard.jar (built by mvn package) "
+        "there" % jar)
+
+
+def test_missing_java(run_main, monkeypatch):
+    monkeypatch.setenv('PATH', '/nonexistent')
+    monkeypatch.delenv('JAVA_HOME', raising=False)
+    run = run_main({'action': 'status', 'java': 'java-that-does-not-exist'}, None)
+    assert run.exit_code == 1 and run.calls == []
+    msg = run.output['msg']
+    assert msg.startswith("Java runtime 'java-that-does-not-exist' not found on the managed node")
+    assert 'Java 17+' in msg and 'openjdk-17-jre-headless' in msg and 'conntrack_guard_install_java: true' in msg
+
+
+def test_java_that_is_not_executable(run_main, tmp_path):
+    java = tmp_path / 'java'
+    java.write_text('')
+    java.chmod(0o644)
+    run = run_main({'action': 'status', 'java': str(java)}, None)
+    assert run.output['failed'] and run.output['msg'].startswith("Java runtime '%s' not found" % java)
+
+
+def test_java_from_java_home(run_main, monkeypatch, fake_tools):
+    monkeypatch.setenv('PATH', '/nonexistent')
+    monkeypatch.setenv('JAVA_HOME', os.path.dirname(os.path.dirname(fake_tools['java'])))
+    run = run_main({'action': 'status', 'java': 'java'}, 'status')
+    assert run.exit_code == 0 and run.argv[0] == fake_tools['java']
+
+
+def test_missing_java_and_jar_are_both_reported(run_main, tmp_path, monkeypatch):
+    monkeypatch.setenv('PATH', '/nonexistent')
+    monkeypatch.delenv('JAVA_HOME', raising=False)
+    run = run_main({'action': 'status', 'java': 'nojava', 'jar': str(tmp_path / 'x.jar')}, None)
+    assert "Java runtime 'nojava'" in run.output['msg'] and 'ctguard jar ' in run.output['msg']
+
+
+@pytest.mark.parametrize('args,msg', [
+    ({'action': 'prepare', 'wait': '10m'}, 'action=prepare does not take wait (applies to restore)'),
+    ({'action': 'restore', 'remove': True}, 'action=restore does not take remove (applies to persist)'),
+    ({'action': 'check', 'max': 1048576}, 'action=check does not take max (applies to plan, prepare)'),
+    ({'action': 'persist', 'fail_on': 'warning'}, 'action=persist does not take fail_on (applies to check)'),
+])
+def test_not_applicable_parameter_fails_before_running(run_main, args, msg):
+    run = run_main(args, None)
+    assert run.exit_code == 1 and run.output['failed'] is True
+    assert run.output['msg'] == msg
+    assert run.calls == []
+
+
+def test_not_applicable_is_checked_before_the_prerequisites(run_main, tmp_path):
+    run = run_main({'action': 'status', 'wait': '1m', 'jar': str(tmp_path / 'missing.jar')}, None)
+    assert run.output['msg'].startswith('action=status does not take wait')
+
+
+@pytest.mark.parametrize('args,fragment', [
+    ({'action': 'reboot'}, 'action'),
+    ({'action': 'check', 'fail_on': 'sometimes'}, 'fail_on'),
+    ({'action': 'plan', 'max': 'lots'}, 'max'),
+    ({}, 'action'),
+])
+def test_argument_spec_validation(run_main, args, fragment):
+    run = run_main(args, None)
+    assert run.exit_code == 1 and run.output['failed'] is True
+    assert fragment in run.output['msg']
+    assert run.calls == []
+
+
+def test_every_flag_reaches_the_agent(run_main):
+    run = run_main({'action': 'prepare', 'max': 4194304, 'buckets': 1048576, 'time_wait': 30,
+                    'memory_budget': '1GiB', 'force': True, 'allow_partial': True, 'lock_timeout': '5m',
+                    'state_dir': '/srv/ctguard', 'root': '/tmp/tree', 'java_options': ['-Xmx64m']},
+                   'prepare-changed')
+    argv = run.argv
+    assert argv[1:3] == ['-Xmx64m', '-jar']
+    assert argv[argv.index('prepare'):] == [
+        'prepare', '--json', '--memory-budget', '1GiB', '--max', '4194304', '--buckets', '1048576',
+        '--time-wait', '30', '--force', '--allow-partial', '--lock-timeout', '5m', '--state-dir', '/srv/ctguard',
+        '--root', '/tmp/tree']
+
+
+def test_restore_wait(run_main):
+    run = run_main({'action': 'restore', 'wait': '10m', 'force': True}, 'restore-changed', diff=True)
+    assert run.argv[run.argv.index('restore'):][:5] == ['restore', '--json', '--wait', '10m', '--force']
+    assert run.output['changed'] is True
+    assert run.output['diff']['after'] == 'nf_conntrack_max = 262144\nnf_conntrack_tcp_timeout_time_wait = 120\n'
