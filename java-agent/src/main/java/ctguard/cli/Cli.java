@@ -21,9 +21,7 @@ public final class Cli {
             config.rejectUnknownKeys(cl);
             cl.setDefaultValueProvider(config);
         } catch (CtguardException e) {
-            cl.getErr().println("ctguard: " + e.getMessage());
-            cl.getErr().flush();
-            return e.exitCode().code();
+            return usageError(cl, args, e.getMessage());
         }
         return cl.execute(args);
     }
@@ -39,10 +37,18 @@ public final class Cli {
 
     private static int onParameterException(CommandLine.ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
-        PrintWriter err = cmd.getErr();
-        err.println("ctguard: " + e.getMessage());
-        err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
-        err.flush();
+        return usageError(cmd, args, e.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+    }
+
+    /** One line on stderr and, when --json was asked for, the error object on stdout. */
+    private static int usageError(CommandLine cmd, String[] args, String message) {
+        if (java.util.Arrays.asList(args).contains("--json")) {
+            String action = args.length > 0 && !args[0].startsWith("-") ? args[0] : "ctguard";
+            cmd.getOut().println(JsonRenderer.error(action, null, ExitCode.USAGE, message));
+            cmd.getOut().flush();
+        }
+        cmd.getErr().println("ctguard: " + message);
+        cmd.getErr().flush();
         return ExitCode.USAGE.code();
     }
 

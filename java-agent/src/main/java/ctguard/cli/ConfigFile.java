@@ -42,23 +42,35 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
         this.values = values;
     }
 
-    /** The file named by --config, else by $CTGUARD_CONFIG, else the default path when it exists. */
+    /**
+     * The file named by --config, else by $CTGUARD_CONFIG, else the node's default path (under --root)
+     * when it exists. Read before picocli parses, since it supplies the defaults of that parse.
+     */
     static ConfigFile locate(String[] args, String environment) {
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--config")) {
-                if (i + 1 >= args.length) {
-                    throw CtguardException.usage("--config needs a FILE");
-                }
-                return load(Path.of(args[i + 1]), true);
-            }
-            if (args[i].startsWith("--config=")) {
-                return load(Path.of(args[i].substring("--config=".length())), true);
-            }
+        String explicit = argument(args, "--config");
+        if (explicit != null) {
+            return load(Path.of(explicit), true);
         }
         if (environment != null && !environment.isBlank()) {
             return load(Path.of(environment), true);
         }
-        return load(Path.of(DEFAULT_PATH), false);
+        String root = argument(args, "--root");
+        return load(Path.of(root == null ? "/" : root).resolve(DEFAULT_PATH.substring(1)), false);
+    }
+
+    private static String argument(String[] args, String option) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals(option)) {
+                if (i + 1 >= args.length) {
+                    throw CtguardException.usage(option + " needs a value");
+                }
+                return args[i + 1];
+            }
+            if (args[i].startsWith(option + "=")) {
+                return args[i].substring(option.length() + 1);
+            }
+        }
+        return null;
     }
 
     static ConfigFile none() {

@@ -35,17 +35,17 @@ public final class Prepare {
         result.plan = plan;
         result.dryRun = options.dryRun();
         if (plan.overBudget() && !options.force()) {
-            throw CtguardException.data(("max %d with %d buckets needs %s of kernel memory, above the budget of %s (%s); "
+            throw new CtguardException(ExitCode.DATA_ERROR, ("max %d with %d buckets needs %s of kernel memory, above the budget of %s (%s); "
                     + "lower --max/--buckets, raise --memory-budget, or pass --force").formatted(
                     plan.item(Tunables.MAX).target(), plan.item(Tunables.BUCKETS).target(), Units.formatBytes(plan.bytesAtTarget()),
-                    Units.formatBytes(plan.budgetBytes()), options.request().budget().describe()));
+                    Units.formatBytes(plan.budgetBytes()), options.request().budget().describe()), null, result.build());
         }
         if (plan.overBudget()) {
             result.warnings.add("above the memory budget of %s: forced".formatted(Units.formatBytes(plan.budgetBytes())));
         }
         List<Writes.Write> writes = plan.changes().stream()
                 .map(i -> new Writes.Write(i.name(), i.current(), i.target())).toList();
-        writes = Writes.writable(node, writes, options.allowPartial(), result.warnings);
+        writes = Writes.writable(node, writes, options.allowPartial(), result);
 
         boolean snapshotCreated = false;
         if (existing.isPresent()) {
@@ -53,7 +53,7 @@ public final class Prepare {
         } else if (!writes.isEmpty()) {
             Snapshot originals = originals(node);
             if (options.dryRun()) {
-                result.snapshot = originals;
+                result.snapshot = new Snapshot(originals.path(), null, originals.host(), originals.kernel(), originals.values());
             } else {
                 result.snapshot = store.create(originals);
                 snapshotCreated = true;

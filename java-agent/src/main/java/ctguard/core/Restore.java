@@ -57,7 +57,7 @@ public final class Restore {
                 writes.add(new Writes.Write(name, current, original));
             }
         }
-        writes = Writes.writable(node, writes, options.allowPartial(), result.warnings);
+        writes = Writes.writable(node, writes, options.allowPartial(), result);
         result.changed = true;
         if (options.dryRun()) {
             writes.forEach(w -> result.recordWrite(w.name(), w.after()));
@@ -92,8 +92,10 @@ public final class Restore {
             }
         }
         String waited = options.maxWait().isZero() ? "" : "after waiting " + Units.formatDuration(options.maxWait()) + ", ";
+        result.refresh(node, MemoryBudget.DEFAULT);
         throw new CtguardException(ExitCode.TEMP_FAIL, waited + notDrained(node.count(), originalMax, allowed, options)
-                + "; nothing was changed. Retry later, wait with --wait 10m, or pass --force to restore anyway (new flows would be dropped)");
+                + "; nothing was changed. Retry later, wait with --wait 10m, or pass --force to restore anyway (new flows would be dropped)",
+                null, result.build());
     }
 
     private static String notDrained(long count, long originalMax, long allowed, Options options) {

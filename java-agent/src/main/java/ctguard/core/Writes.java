@@ -17,7 +17,7 @@ public final class Writes {
      * Splits off the writes this process cannot make. Without allowPartial any such write stops the
      * action before anything is written (77); with it they are skipped and reported as warnings.
      */
-    public static List<Write> writable(NodeState node, List<Write> writes, boolean allowPartial, List<String> warnings) {
+    public static List<Write> writable(NodeState node, List<Write> writes, boolean allowPartial, Result.Builder result) {
         List<Write> blocked = writes.stream().filter(w -> !node.tunable(w.name()).writable()).toList();
         if (blocked.isEmpty()) {
             return writes;
@@ -25,9 +25,10 @@ public final class Writes {
         String why = blocked.stream().map(w -> w.name() + " (" + node.tunable(w.name()).reason() + ")").collect(Collectors.joining(", "));
         if (!allowPartial) {
             throw new CtguardException(ExitCode.NO_PERMISSION, "cannot change " + why
-                    + "; nothing was changed. Run as root in the initial network namespace, or pass --allow-partial to apply only what is writable");
+                    + "; nothing was changed. Run as root in the initial network namespace, or pass --allow-partial to apply only what is writable",
+                    null, result.build());
         }
-        blocked.forEach(w -> warnings.add("skipped %s %d -> %d: %s".formatted(w.name(), w.before(), w.after(), node.tunable(w.name()).reason())));
+        blocked.forEach(w -> result.warnings.add("skipped %s %d -> %d: %s".formatted(w.name(), w.before(), w.after(), node.tunable(w.name()).reason())));
         return writes.stream().filter(w -> node.tunable(w.name()).writable()).toList();
     }
 

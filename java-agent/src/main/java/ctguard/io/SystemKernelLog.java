@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The kernel log from journald (journalctl -k), the ring buffer (dmesg), or a saved file.
- * "auto" uses the journal when journald keeps one, else dmesg.
+ * "auto" uses the journal when journald keeps one, else dmesg; under another --root it searches nothing,
+ * since this machine's log says nothing about a copied tree.
  */
 public final class SystemKernelLog implements KernelLog {
     private static final long TIMEOUT_SECONDS = 15;
@@ -38,7 +39,9 @@ public final class SystemKernelLog implements KernelLog {
             case "none" -> LogScan.unreadable("none", since.toSeconds(), "kernel log not searched (--kernel-log none)");
             case "journal" -> journal(now, since);
             case "dmesg" -> dmesg(now, since);
-            case "auto" -> hasJournal() ? journal(now, since) : dmesg(now, since);
+            case "auto" -> !root.equals(root.getRoot()) ? LogScan.unreadable("none", since.toSeconds(),
+                    "the kernel log is not searched under --root " + root + "; pass --kernel-log FILE to search a saved log")
+                    : hasJournal() ? journal(now, since) : dmesg(now, since);
             default -> file(Path.of(source), now, since);
         };
     }

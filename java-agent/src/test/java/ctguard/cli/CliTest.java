@@ -331,6 +331,34 @@ class CliTest {
     }
 
     @Test
+    void theNodesConfigFileIsReadUnderTheRoot() throws IOException {
+        Files.createDirectories(root.resolve("etc/conntrack-guard"));
+        write("etc/conntrack-guard/ctguard.yml", "check:\n  on-drops: ok\n");
+        Run run = ctguard("check", "--json");
+        assertEquals(0, run.exit(), run.out());
+        assertEquals("none", run.json().getAsJsonObject("kernel_log").get("source").getAsString(), "this machine's log is not searched for a tree");
+    }
+
+    @Test
+    void usageErrorsWithJsonPrintTheErrorObject() {
+        Run run = ctguard("prepare", "--json", "--no-such-flag");
+        assertEquals(64, run.exit());
+        assertEquals(64, run.json().getAsJsonObject("error").get("exit_code").getAsInt());
+        assertEquals("prepare", run.json().get("action").getAsString());
+    }
+
+    @Test
+    void aRefusalBeforeWritingStillReportsTheNode(@TempDir Path ns) {
+        Fixtures.copy(Fixtures.LINUX_NOPROCFS, ns);
+        Run run = ctguard("prepare", "--json", "--root", ns.toString());
+        assertEquals(77, run.exit());
+        JsonObject max = run.json().getAsJsonObject("tunables").getAsJsonObject("nf_conntrack_max");
+        assertFalse(max.get("writable").getAsBoolean());
+        assertTrue(max.get("reason").getAsString().contains("initial network namespace"));
+        assertFalse(run.json().get("changed").getAsBoolean());
+    }
+
+    @Test
     void persistDryRunWritesNothingAndErrorsInJsonCarryTheExitCode() throws IOException {
         Map<String, String> before = tree();
         Run dry = ctguard("persist", "--dry-run", "--json");
