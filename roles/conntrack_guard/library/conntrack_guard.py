@@ -687,7 +687,8 @@ def main():
             result['diff'] = diff
     if failure is not None:
         module.fail_json(msg=failure, **result)
-    module.exit_json(**result)
+    # check exits 1-3 for its verdict; without failed=False Ansible treats any non-zero rc as a failure
+    module.exit_json(failed=False, **result)
 
 
 if __name__ == '__main__':
