@@ -74,6 +74,7 @@ final class JsonRenderer {
         });
         o.add("tunables", tunables);
         o.add("usage", usage(r.usage()));
+        o.add("namespaces", namespaces(r));
         o.add("stats", stats(r.stats()));
         if (r.stats() == null && r.statsNote() != null) {
             o.addProperty("stats_note", r.statsNote());
@@ -108,7 +109,28 @@ final class JsonRenderer {
         o.addProperty("fill_ratio", round(u.fillRatio()));
         o.addProperty("entries_per_bucket", round(u.entriesPerBucket()));
         o.addProperty("entries_per_bucket_at_max", round(u.entriesPerBucketAtMax()));
+        o.addProperty("fullest_count", u.fullestCount());
+        o.addProperty("fullest_namespace", u.fullestNamespace());
+        o.addProperty("fullest_fill_ratio", round(u.fullestFillRatio()));
         return o;
+    }
+
+    /** Every other network namespace with entries, fullest first; each one's count is held against max. */
+    private static JsonElement namespaces(Result r) {
+        if (r.namespaces() == null) {
+            return JsonNull.INSTANCE;
+        }
+        JsonArray a = new JsonArray();
+        for (var n : r.namespaces()) {
+            JsonObject j = new JsonObject();
+            j.addProperty("id", n.id());
+            j.addProperty("name", n.name());
+            j.addProperty("pid", n.pid());
+            j.addProperty("count", n.count());
+            j.addProperty("fill_ratio", r.usage() == null ? null : round((double) n.count() / r.usage().max()));
+            a.add(j);
+        }
+        return a;
     }
 
     private static JsonElement stats(ConntrackStats s) {
@@ -134,6 +156,8 @@ final class JsonRenderer {
         o.addProperty("hash_bytes", m.hashBytes());
         o.addProperty("table_bytes_now", m.tableBytesNow());
         o.addProperty("table_bytes_at_max", m.tableBytesAtMax());
+        o.addProperty("active_namespaces", m.activeNamespaces());
+        o.addProperty("table_bytes_worst", m.tableBytesWorst());
         o.addProperty("budget_bytes", m.budgetBytes());
         o.addProperty("budget", m.budget());
         return o;

@@ -21,6 +21,12 @@ final class PrometheusRenderer {
         p.gauge("ctguard_conntrack_fill_ratio", "Entries divided by max.", u.fillRatio());
         p.gauge("ctguard_conntrack_entries_per_bucket", "Average chain length now.", u.entriesPerBucket());
         p.gauge("ctguard_conntrack_entries_per_bucket_at_max", "Average chain length at a full table.", u.entriesPerBucketAtMax());
+        p.gauge("ctguard_conntrack_fullest_entries", "Entries of the fullest network namespace, this one included.", u.fullestCount());
+        p.gauge("ctguard_conntrack_fullest_fill_ratio", "Fullest namespace's entries divided by max.", u.fullestFillRatio());
+        if (r.namespaces() != null) {
+            p.header("ctguard_netns_entries", "Entries of another network namespace with entries.", "gauge");
+            r.namespaces().forEach(n -> p.sample("ctguard_netns_entries{netns=\"" + n.label().replace("\"", "") + "\"}", n.count()));
+        }
         ConntrackStats s = r.stats();
         if (s != null) {
             p.counter("ctguard_conntrack_drop_total", "Packets dropped because the table was full.", s.drop());
@@ -34,6 +40,8 @@ final class PrometheusRenderer {
         p.gauge("ctguard_memory_table_bytes_now", "Kernel memory of the table now.", m.tableBytesNow());
         p.gauge("ctguard_memory_table_bytes_at_max", "Kernel memory of the table at max.", m.tableBytesAtMax());
         p.gauge("ctguard_memory_budget_bytes", "Memory budget for the table at max.", m.budgetBytes());
+        p.gauge("ctguard_memory_table_bytes_worst", "Kernel memory with every active namespace at max.", m.tableBytesWorst());
+        p.gauge("ctguard_network_namespaces_active", "Network namespaces with entries, this one included.", m.activeNamespaces());
         p.header("ctguard_tunable_value", "Current value of a conntrack tunable.", "gauge");
         r.tunables().forEach((name, t) -> p.sample("ctguard_tunable_value{tunable=\"" + name + "\"}", t.after()));
         p.header("ctguard_tunable_writable", "1 when this process can write the tunable.", "gauge");

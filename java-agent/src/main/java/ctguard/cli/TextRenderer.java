@@ -37,13 +37,20 @@ final class TextRenderer {
         if (r.usage() != null) {
             Usage u = r.usage();
             field("usage", "%d of %d entries (%s full)".formatted(u.count(), u.max(), pct(u.fillRatio())));
+            if (r.namespaces() != null && !r.namespaces().isEmpty()) {
+                field("namespaces", "%d other(s) with entries; fullest: %s".formatted(r.namespaces().size(),
+                        r.namespaces().stream().limit(3).map(n -> "%s %d (%s)".formatted(n.label(), n.count(), pct((double) n.count() / u.max())))
+                                .collect(java.util.stream.Collectors.joining(", "))));
+            }
             field("buckets", "%d%s, %s entries per bucket now, %s at max".formatted(u.buckets(),
                     u.hashsize() == null ? "" : " (hashsize " + u.hashsize() + ")", dec(u.entriesPerBucket()), dec(u.entriesPerBucketAtMax())));
         }
         if (r.memory() != null) {
             Memory m = r.memory();
-            field("memory", "now %s, at max %s, budget %s (%s)".formatted(Units.formatBytes(m.tableBytesNow()),
-                    Units.formatBytes(m.tableBytesAtMax()), Units.formatBytes(m.budgetBytes()), m.budget()));
+            field("memory", "now %s, at max %s%s, budget %s (%s)".formatted(Units.formatBytes(m.tableBytesNow()),
+                    Units.formatBytes(m.tableBytesAtMax()),
+                    m.activeNamespaces() > 1 ? " (%s with all %d namespaces full)".formatted(Units.formatBytes(m.tableBytesWorst()), m.activeNamespaces()) : "",
+                    Units.formatBytes(m.budgetBytes()), m.budget()));
             field("entry", "%d B (%s), RAM %s".formatted(m.entryBytes(), m.entryBytesSource(), Units.formatBytes(m.ramBytes())));
         }
         if (r.usage() != null) {

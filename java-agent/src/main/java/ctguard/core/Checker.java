@@ -12,10 +12,11 @@ public final class Checker {
     public static Verdict judge(NodeState node, LogScan log, CheckPolicy policy) {
         Usage usage = Usage.of(node);
         List<Verdict.Reason> reasons = new ArrayList<>();
-        String fill = "table %s full (%d of %d entries)".formatted(percent(usage.fillRatio()), usage.count(), usage.max());
-        if (usage.fillRatio() >= policy.critFill()) {
+        String fill = "table %s full (%d of %d entries)".formatted(percent(usage.fullestFillRatio()), usage.fullestCount(), usage.max())
+                + (usage.fullestNamespace() == null ? "" : " in network namespace " + usage.fullestNamespace());
+        if (usage.fullestFillRatio() >= policy.critFill()) {
             reasons.add(new Verdict.Reason(Status.CRITICAL, "fill", fill + ", at or above the critical " + percent(policy.critFill())));
-        } else if (usage.fillRatio() >= policy.warnFill()) {
+        } else if (usage.fullestFillRatio() >= policy.warnFill()) {
             reasons.add(new Verdict.Reason(Status.WARNING, "fill", fill + ", at or above the warning " + percent(policy.warnFill())));
         }
         if (usage.entriesPerBucket() > policy.maxChain()) {

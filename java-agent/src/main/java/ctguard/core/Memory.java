@@ -1,13 +1,21 @@
 package ctguard.core;
 
-/** Kernel memory conntrack uses now and would use at its max, against the budget. */
+/**
+ * Kernel memory conntrack uses now and would use at its max, against the budget.
+ *
+ * @param tableBytesNow   the hash table plus the entries of every namespace with entries
+ * @param tableBytesWorst every active namespace filled to max: the max applies to each one's count
+ */
 public record Memory(long ramBytes, long entryBytes, String entryBytesSource, long hashBytes, long tableBytesNow,
-                     long tableBytesAtMax, long budgetBytes, String budget) {
+                     long tableBytesAtMax, int activeNamespaces, long tableBytesWorst, long budgetBytes, String budget) {
     public static Memory of(NodeState node, MemoryBudget budget) {
         long e = node.entrySize().bytes();
+        long entries = node.count() + node.namespaces().stream().mapToLong(NetnsUsage::count).sum();
         return new Memory(node.ramBytes(), e, node.entrySize().source(), Sizing.hashBytes(node.buckets()),
-                Sizing.bytesAt(node.count(), node.buckets(), e),
+                Sizing.bytesAt(entries, node.buckets(), e),
                 Sizing.bytesAt(node.max(), node.buckets(), e),
+                node.activeNamespaces(),
+                Sizing.bytesAt(node.max() * node.activeNamespaces(), node.buckets(), e),
                 budget.bytesFor(node.ramBytes()), budget.describe());
     }
 }

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param netns           the namespace identity, e.g. net:[4026531833]
  * @param bucketsBySysctl the kernel accepts buckets through the nf_conntrack_buckets sysctl (else only
  *                        through the hashsize module parameter)
+ * @param namespaces      the other network namespaces with entries, fullest first
+ * @param namespacesNote  why the list may be incomplete, or null
  */
 public record NodeState(
         String host,
@@ -27,7 +29,24 @@ public record NodeState(
         EntrySize entrySize,
         Boolean initialNetns,
         String netns,
-        boolean bucketsBySysctl) {
+        boolean bucketsBySysctl,
+        java.util.List<NetnsUsage> namespaces,
+        String namespacesNote) {
+
+    /** The largest count of any namespace, this one included: the one that hits max first. */
+    public long fullestCount() {
+        return namespaces.isEmpty() ? count : Math.max(count, namespaces.get(0).count());
+    }
+
+    /** Where the fullest table is: null when it is this namespace's. */
+    public NetnsUsage fullestOther() {
+        return namespaces.isEmpty() || namespaces.get(0).count() <= count ? null : namespaces.get(0);
+    }
+
+    /** Namespaces whose tables fill independently up to max: the others with entries, and this one. */
+    public int activeNamespaces() {
+        return 1 + namespaces.size();
+    }
 
     public long max() {
         return value(Tunables.MAX);

@@ -9,7 +9,7 @@ public final class Planner {
 
     /** Plan for the node that was read. */
     public static Plan plan(NodeState node, PlanRequest request) {
-        return plan(node.max(), node.buckets(), node.value(Tunables.TIME_WAIT), node.count(), node.ramBytes(),
+        return plan(node.max(), node.buckets(), node.value(Tunables.TIME_WAIT), node.fullestCount(), node.ramBytes(),
                 node.entrySize().bytes(), request);
     }
 
@@ -47,7 +47,7 @@ public final class Planner {
         long floor = Sizing.maxWithMargin(count, request.margin());
         if (targetMax < floor) {
             targetMax = floor;
-            maxReason = "raised to the live count %d plus a %.0f%% margin".formatted(count, request.margin() * 100);
+            maxReason = "raised to the live count %d (fullest namespace) plus a %.0f%% margin".formatted(count, request.margin() * 100);
         }
 
         long targetBuckets;

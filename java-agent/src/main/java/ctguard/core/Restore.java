@@ -71,11 +71,11 @@ public final class Restore {
 
     private NodeState awaitDrained(NodeState node, long originalMax, Options options, Result.Builder result) {
         long allowed = Sizing.countAllowedBy(originalMax, options.margin());
-        if (node.count() <= allowed || originalMax >= node.max()) {
+        if (node.fullestCount() <= allowed || originalMax >= node.max()) {
             return node;
         }
         if (options.dryRun()) {
-            result.warnings.add(notDrained(node.count(), originalMax, allowed, options) + " (dry run: not waiting)");
+            result.warnings.add(notDrained(node, originalMax, allowed, options) + " (dry run: not waiting)");
             return node;
         }
         Instant deadline = clock.now().plus(options.maxWait());
@@ -87,20 +87,21 @@ public final class Restore {
                 throw new CtguardException(ExitCode.TEMP_FAIL, "interrupted while waiting for the table to drain; nothing was changed");
             }
             node = kernel.read();
-            if (node.count() <= allowed) {
+            if (node.fullestCount() <= allowed) {
                 return node;
             }
         }
         String waited = options.maxWait().isZero() ? "" : "after waiting " + Units.formatDuration(options.maxWait()) + ", ";
         result.refresh(node, MemoryBudget.DEFAULT);
-        throw new CtguardException(ExitCode.TEMP_FAIL, waited + notDrained(node.count(), originalMax, allowed, options)
+        throw new CtguardException(ExitCode.TEMP_FAIL, waited + notDrained(node, originalMax, allowed, options)
                 + "; nothing was changed. Retry later, wait with --wait 10m, or pass --force to restore anyway (new flows would be dropped)",
                 null, result.build());
     }
 
-    private static String notDrained(long count, long originalMax, long allowed, Options options) {
-        return "the table holds %d entries; the original max %d allows at most %d with a %.0f%% margin".formatted(
-                count, originalMax, allowed, options.margin() * 100);
+    private static String notDrained(NodeState node, long originalMax, long allowed, Options options) {
+        NetnsUsage other = node.fullestOther();
+        return "the table holds %d entries%s; the original max %d allows at most %d with a %.0f%% margin".formatted(
+                node.fullestCount(), other == null ? "" : " in network namespace " + other.label(), originalMax, allowed, options.margin() * 100);
     }
 
     private static Duration min(Duration a, Duration b) {

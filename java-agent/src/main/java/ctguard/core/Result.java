@@ -28,7 +28,8 @@ public record Result(
         String netns,
         LogScan kernelLog,
         Rollback rollback,
-        List<FileChange> files) {
+        List<FileChange> files,
+        List<NetnsUsage> namespaces) {
 
     public static final String SCHEMA = "ctguard/v1";
 
@@ -51,6 +52,10 @@ public record Result(
         if (node.stats() == null) {
             b.warnings.add("conntrack statistics unavailable: " + node.statsNote());
         }
+        if (node.namespacesNote() != null) {
+            b.warnings.add("network namespaces: " + node.namespacesNote());
+        }
+        b.namespaces = node.namespaces();
         return b;
     }
 
@@ -82,11 +87,13 @@ public record Result(
         public LogScan kernelLog;
         public Rollback rollback;
         public List<FileChange> files;
+        private List<NetnsUsage> namespaces;
 
         /** Usage and memory as the node stands after the action's writes. */
         public Builder refresh(NodeState after, MemoryBudget budget) {
             usage = Usage.of(after);
             memory = Memory.of(after, budget);
+            namespaces = after.namespaces();
             return this;
         }
 
@@ -98,7 +105,7 @@ public record Result(
         public Result build() {
             return new Result(action, host, kernel, dryRun, changed, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tunables)),
                     usage, stats, statsNote, memory, verdict, snapshot, plan, List.copyOf(warnings), initialNetns, netns,
-                    kernelLog, rollback, files == null ? null : List.copyOf(files));
+                    kernelLog, rollback, files == null ? null : List.copyOf(files), namespaces == null ? null : List.copyOf(namespaces));
         }
     }
 }

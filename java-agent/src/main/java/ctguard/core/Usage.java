@@ -1,12 +1,19 @@
 package ctguard.core;
 
-/** How full the table is and how long its chains are. */
+/**
+ * How full the table is and how long its chains are: this namespace's, and the fullest namespace's,
+ * since every namespace's count is held against the one global max.
+ *
+ * @param fullestNamespace the fullest other namespace's label, or null when this one is the fullest
+ */
 public record Usage(long count, long max, long buckets, Long hashsize, double fillRatio, double entriesPerBucket,
-                    double entriesPerBucketAtMax) {
+                    double entriesPerBucketAtMax, long fullestCount, String fullestNamespace, double fullestFillRatio) {
     public static Usage of(NodeState node) {
+        NetnsUsage other = node.fullestOther();
         return new Usage(node.count(), node.max(), node.buckets(), node.hashsize(),
                 Sizing.ratio(node.count(), node.max()),
                 Sizing.ratio(node.count(), node.buckets()),
-                Sizing.ratio(node.max(), node.buckets()));
+                Sizing.ratio(node.max(), node.buckets()),
+                node.fullestCount(), other == null ? null : other.label(), Sizing.ratio(node.fullestCount(), node.max()));
     }
 }

@@ -66,13 +66,15 @@ public final class ProcfsKernel implements Kernel {
         } else {
             stats = ProcFormats.stats(statText);
         }
+        NetnsScanner.Scan scan = new NetnsScanner(root).scan(netnsInode);
         String meminfo = readOptional(path("/proc/meminfo"));
         if (meminfo == null) {
             throw new CtguardException(ExitCode.UNAVAILABLE, "/proc/meminfo is not readable under " + root);
         }
         return new NodeState(text("/proc/sys/kernel/hostname", "unknown"), text("/proc/sys/kernel/osrelease", "unknown"),
                 integer(sysctls.resolve(Tunables.COUNT)), java.util.Collections.unmodifiableMap(tunables), hashsize,
-                stats, statsNote, ProcFormats.memTotal(meminfo), entrySize(sysctls), initial, netns, bucketsBySysctl);
+                stats, statsNote, ProcFormats.memTotal(meminfo), entrySize(sysctls), initial, netns, bucketsBySysctl,
+                scan.namespaces(), scan.note());
     }
 
     @Override

@@ -14,7 +14,7 @@ class CheckerTest {
         return new NodeState("h", "6.18", count, Map.of(
                 Tunables.MAX, new TunableState(Tunables.MAX, max, true, null),
                 Tunables.BUCKETS, new TunableState(Tunables.BUCKETS, buckets, true, null)),
-                buckets, stats, null, 1L << 34, EntrySize.of(256L, "test", false), true, "net:[1]", true);
+                buckets, stats, null, 1L << 34, EntrySize.of(256L, "test", false), true, "net:[1]", true, java.util.List.of(), null);
     }
 
     private static final ConntrackStats NO_DROPS = new ConntrackStats(0L, 0L, 0L, 0L);

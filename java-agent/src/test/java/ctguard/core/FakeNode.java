@@ -26,6 +26,8 @@ final class FakeNode implements Kernel, SnapshotStore, NodeLock, Waiter {
     Instant now = Instant.parse("2026-11-26T10:00:00Z");
     /** Count after each sleep, to model a draining table. */
     final List<Long> countAfterSleep = new ArrayList<>();
+    /** Other namespaces with entries, fullest first. */
+    final List<NetnsUsage> others = new ArrayList<>();
 
     FakeNode() {
         values.put(Tunables.MAX, 262144L);
@@ -41,7 +43,7 @@ final class FakeNode implements Kernel, SnapshotStore, NodeLock, Waiter {
                 readOnly.contains(name) ? "global limit: read-only outside the initial network namespace" : null)));
         return new NodeState("node1", "6.18.0", count, tunables, values.get(Tunables.BUCKETS),
                 new ConntrackStats(0L, 0L, 0L, 0L), null, ramBytes, EntrySize.of(entryBytes, "test", false), true,
-                "net:[4026531833]", true);
+                "net:[4026531833]", true, List.copyOf(others), null);
     }
 
     @Override

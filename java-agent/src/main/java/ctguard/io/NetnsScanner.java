@@ -1,0 +1,162 @@
+package ctguard.io;
+
+import ctguard.core.NetnsUsage;
+import ctguard.core.ProcFormats;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Finds the other network namespaces whose conntrack tables hold entries: those of running processes
+ * (/proc/PID/ns/net) and the named ones (/run/netns). A namespace with a process is read through
+ * /proc/PID/net/stat/nf_conntrack, whose "entries" column is that namespace's count, without entering it;
+ * named namespaces without any process are read in one `ip -all netns exec`.
+ */
+final class NetnsScanner {
+    private static final long TIMEOUT_SECONDS = 20;
+    private final Path root;
+
+    NetnsScanner(Path root) {
+        this.root = root;
+    }
+
+    record Scan(List<NetnsUsage> namespaces, String note) {
+    }
+
+    Scan scan(Long ownInode) {
+        Map<Long, Integer> pidByInode = new LinkedHashMap<>();
+        try (Stream<Path> procs = Files.list(root.resolve("proc"))) {
+            procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
+                Long inode = inode(p.resolve("ns/net"));
+                if (inode != null && !inode.equals(ownInode)) {
+                    pidByInode.putIfAbsent(inode, Integer.parseInt(p.getFileName().toString()));
+                }
+            });
+        } catch (IOException e) {
+            return new Scan(List.of(), "cannot list /proc: " + Errors.describe(e));
+        }
+        Map<Long, String> nameByInode = named();
+        List<NetnsUsage> found = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        boolean unnamedOnly = true;
+        for (Map.Entry<Long, Integer> e : pidByInode.entrySet()) {
+            Long count = entries(root.resolve("proc/" + e.getValue() + "/net/stat/nf_conntrack"));
+            if (count == null) {
+                problems.add("pid " + e.getValue());
+            } else if (count > 0) {
+                found.add(new NetnsUsage("net:[" + e.getKey() + "]", nameByInode.get(e.getKey()), e.getValue(), count));
+            }
+        }
+        Map<String, Long> pidless = new LinkedHashMap<>();
+        nameByInode.forEach((inode, name) -> {
+            if (!pidByInode.containsKey(inode) && !inode.equals(ownInode)) {
+                pidless.put(name, inode);
+            }
+        });
+        if (!pidless.isEmpty()) {
+            unnamedOnly = false;
+            Map<String, Long> counts = countsOfNamed();
+            pidless.forEach((name, inode) -> {
+                Long count = counts.get(name);
+                if (count == null) {
+                    problems.add(name);
+                } else if (count > 0) {
+                    found.add(new NetnsUsage("net:[" + inode + "]", name, null, count));
+                }
+            });
+        }
+        found.sort(Comparator.comparingLong(NetnsUsage::count).reversed());
+        String note = problems.isEmpty() ? null
+                : "could not read the conntrack count of " + problems.size() + " namespace(s): " + String.join(", ", problems.subList(0, Math.min(5, problems.size())))
+                + (unnamedOnly ? " (is /proc/net/stat/nf_conntrack present?)" : " (needs root and 'ip' from iproute2)");
+        return new Scan(List.copyOf(found), note);
+    }
+
+    private Map<Long, String> named() {
+        Map<Long, String> names = new HashMap<>();
+        Path dir = root.resolve("run/netns");
+        if (!Files.isDirectory(dir)) {
+            return names;
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            entries.forEach(p -> {
+                try {
+                    Object ino = Files.getAttribute(p, "unix:ino");
+                    names.put(((Number) ino).longValue(), p.getFileName().toString());
+                } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+                    // not a namespace mount (a stale file): nothing to count
+                }
+            });
+        } catch (IOException e) {
+            return names;
+        }
+        return names;
+    }
+
+    /** Counts of every named namespace, entering each one through iproute2. */
+    private Map<String, Long> countsOfNamed() {
+        Map<String, Long> counts = new HashMap<>();
+        if (!root.equals(root.getRoot())) {
+            return counts;
+        }
+        try {
+            Process p = new ProcessBuilder("ip", "-all", "netns", "exec", "cat", "/proc/sys/net/netfilter/nf_conntrack_count")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return counts;
+            }
+            String current = null;
+            for (String line : out.split("\n")) {
+                if (line.startsWith("netns: ")) {
+                    current = line.substring("netns: ".length()).trim();
+                } else if (current != null && !line.isBlank()) {
+                    counts.put(current, ProcFormats.integer("nf_conntrack_count in " + current, line));
+                    current = null;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return counts;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return counts;
+    }
+
+    private static Long inode(Path link) {
+        try {
+            return ProcFormats.netnsInode(Files.readSymbolicLink(link).toString());
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
+    }
+
+    /** The "entries" column of the first row: that namespace's count. Null when unreadable. */
+    private static Long entries(Path stat) {
+        try {
+            String[] lines = ProcText.read(stat).split("\n");
+            String[] header = lines[0].trim().split("\\s+");
+            String[] row = lines[1].trim().split("\\s+");
+            for (int i = 0; i < header.length; i++) {
+                if (header[i].equals("entries")) {
+                    return Long.parseLong(row[i], 16);
+                }
+            }
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+}
