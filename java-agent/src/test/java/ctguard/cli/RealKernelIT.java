@@ -208,6 +208,56 @@ class RealKernelIT {
         }
     }
 
+    /**
+     * Entries in two namespaces this test creates: a named one whose connections have closed (entries in
+     * TIME_WAIT, no process left), and an unnamed one kept alive only by a process.
+     */
+    @Test
+    void statusListsOtherNamespacesWithEntriesAndTheirCounts() throws Exception {
+        String named = "ctguard-it-named-" + ProcessHandle.current().pid();
+        String held = "ctguard-it-held-" + ProcessHandle.current().pid();
+        for (String ns : List.of(named, held)) {
+            assertEquals(0, exec(List.of("ip", "netns", "add", ns)).exit());
+            namespaces.add(ns);
+            trackLoopback(ns, 40);
+        }
+        Process holder = new ProcessBuilder("ip", "netns", "exec", held, "sleep", "60").start();
+        try {
+            Thread.sleep(300);
+            exec(List.of("ip", "netns", "del", held));
+            Run status = ctguard("status", "--json");
+            assertEquals(0, status.exit(), status.err());
+            var list = status.json().getAsJsonArray("namespaces");
+            JsonObject namedEntry = null;
+            JsonObject heldEntry = null;
+            for (var e : list) {
+                JsonObject o = e.getAsJsonObject();
+                if (o.get("name").isJsonPrimitive() && o.get("name").getAsString().equals(named)) {
+                    namedEntry = o;
+                }
+                if (o.get("pid").isJsonPrimitive() && o.get("pid").getAsLong() == holder.pid()) {
+                    heldEntry = o;
+                }
+            }
+            assertTrue(namedEntry != null && namedEntry.get("count").getAsLong() >= 40, list.toString());
+            assertTrue(heldEntry != null && heldEntry.get("count").getAsLong() >= 40, list.toString());
+            assertTrue(status.json().getAsJsonObject("memory").get("active_namespaces").getAsInt() >= 3);
+        } finally {
+            holder.destroyForcibly();
+        }
+    }
+
+    /** A ct-state rule makes the namespace track; n loopback connections opened and closed leave n entries. */
+    private void trackLoopback(String ns, int n) throws Exception {
+        assertEquals(0, exec(List.of("ip", "-n", ns, "link", "set", "lo", "up")).exit());
+        assertEquals(0, exec(List.of("ip", "netns", "exec", ns, "nft", "add table inet ctg; add chain inet ctg in "
+                + "{ type filter hook input priority 0; }; add rule inet ctg in ct state new,established accept")).exit());
+        String py = "import socket\ns=socket.socket();s.bind(('127.0.0.1',7777));s.listen(256)\n"
+                + "c=[socket.create_connection(('127.0.0.1',7777),timeout=2) for _ in range(" + n + ")]\n";
+        Run run = exec(List.of("ip", "netns", "exec", ns, "python3", "-c", py));
+        assertEquals(0, run.exit(), run.err());
+    }
+
     @Test
     void checkOnTheRealNodeGivesAVerdictAndPrometheusMetrics() throws Exception {
         Run check = ctguard("check", "--json");
