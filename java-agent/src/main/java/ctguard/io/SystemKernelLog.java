@@ -61,7 +61,7 @@ public final class SystemKernelLog implements KernelLog {
 
     private LogScan journal(Instant now, Duration since) {
         long from = now.minus(since).getEpochSecond();
-        return command("journal", now, since, "journalctl", "-k", "--since", "@" + from, "-o", "short-iso-precise", "--no-pager", "-q");
+        return command("journal", now, since, "journalctl", "-k", "--since", "@" + from, "-o", "short-iso-precise", "--no-pager");
     }
 
     private LogScan dmesg(Instant now, Duration since) {
@@ -93,6 +93,10 @@ public final class SystemKernelLog implements KernelLog {
             String text = new String(out, StandardCharsets.UTF_8);
             if (process.exitValue() != 0) {
                 return LogScan.unreadable(name, since.toSeconds(), "%s failed: %s%s".formatted(argv[0], firstLine(text), restrictHint()));
+            }
+            // journalctl exits 0 when journald keeps no journal: that is no log, not an empty one
+            if (text.contains("No journal files were found")) {
+                return LogScan.unreadable(name, since.toSeconds(), "journald keeps no journal here (nothing in /var/log/journal or /run/log/journal); use --kernel-log dmesg");
             }
             return LogScanner.scan(text, name, now, since);
         } catch (IOException e) {

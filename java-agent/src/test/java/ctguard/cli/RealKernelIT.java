@@ -259,6 +259,39 @@ class RealKernelIT {
     }
 
     @Test
+    void anUnreadableKernelLogIsSaidPlainlyAndDoesNotFailTheCheck() throws Exception {
+        assumeTrue("1".equals(read(Path.of("/proc/sys/kernel/dmesg_restrict")).trim()), "needs kernel.dmesg_restrict=1");
+        Path jar = Files.copy(Path.of(JAR), temp.resolve("ctguard-log.jar"));
+        Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(jar, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Run run = exec(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "java", "-jar", jar.toString(),
+                "check", "--json", "--kernel-log", "dmesg", "--on-drops", "ok"));
+        assertTrue(run.exit() <= 1, run.err());
+        JsonObject log = run.json().getAsJsonObject("kernel_log");
+        assertFalse(log.get("readable").getAsBoolean());
+        assertTrue(log.get("note").getAsString().contains("kernel.dmesg_restrict=1"), log.toString());
+        assertTrue(run.json().getAsJsonArray("warnings").toString().contains("kernel log unreadable"));
+    }
+
+    @Test
+    void aMissingJournalIsNotAnEmptyOne() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/journalctl")), "needs journalctl");
+        Run run = ctguard("check", "--json", "--kernel-log", "journal");
+        JsonObject log = run.json().getAsJsonObject("kernel_log");
+        boolean hasJournal = Files.isDirectory(Path.of("/run/log/journal"))
+                || (Files.isDirectory(Path.of("/var/log/journal")) && Files.list(Path.of("/var/log/journal")).findAny().isPresent());
+        assertEquals(hasJournal, log.get("readable").getAsBoolean(), log.toString());
+    }
+
+    @Test
+    void theDmesgLogIsSearchedWithinTheWindow() throws Exception {
+        Run run = ctguard("check", "--json", "--kernel-log", "dmesg", "--since", "1s");
+        JsonObject log = run.json().getAsJsonObject("kernel_log");
+        assertTrue(log.get("readable").getAsBoolean(), log.toString());
+        assertEquals(1, log.get("since_seconds").getAsLong());
+    }
+
+    @Test
     void checkOnTheRealNodeGivesAVerdictAndPrometheusMetrics() throws Exception {
         Run check = ctguard("check", "--json");
         assertTrue(check.exit() <= 3, check.err());
