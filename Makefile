@@ -9,7 +9,7 @@ VENV_READY := $(VENV)/.installed
 ANSIBLE_ENV := PATH=$(CURDIR)/$(VENV)/bin:$$PATH ANSIBLE_CONFIG=$(CURDIR)/ansible/ansible.cfg
 ARGS ?=
 
-.PHONY: run build test test-java test-module lint molecule adhoc deps venv bench clean
+.PHONY: run build test test-java test-module lint molecule adhoc reproduce deps venv bench clean
 
 ## run: build the agent if needed and check this node's conntrack headroom (exit code = Nagios verdict)
 run: $(JAR)
@@ -23,7 +23,7 @@ $(JAR): $(JAVA_SOURCES)
 
 ## test: every test: Java unit and real-kernel integration tests, the module's tests, lint, the
 ## documented ad hoc command, and the molecule scenarios on the real kernel
-test: test-java test-module lint adhoc molecule
+test: test-java test-module lint adhoc molecule reproduce
 
 # not quiet: the Surefire and Failsafe summaries are the record of what ran
 test-java:
@@ -45,6 +45,11 @@ adhoc: $(VENV_READY) $(JAR)
 molecule: $(VENV_READY) $(JAR) deps
 	$(ANSIBLE_ENV) scripts/with-saved-tunables.sh molecule test --all
 
+## reproduce: a real "table full" in a throw-away namespace, detected by check, ended by prepare,
+## undone by restore once drained (scripts/reproduce-table-full.sh; every tunable put back)
+reproduce: $(JAR) deps
+	scripts/with-saved-tunables.sh scripts/reproduce-table-full.sh
+
 ## venv: the pinned Python tools of requirements.txt in .venv
 venv: $(VENV_READY)
 
@@ -64,9 +69,11 @@ deps:
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$${missing[@]}"; \
 	fi
 
-## bench: start-up time and memory against a bare JVM
-bench: $(JAR)
+## bench: start-up time and memory against a bare JVM, the namespace scan, the memory model
+bench: $(JAR) deps
 	bench/startup.sh
+	bench/namespaces.sh
+	bench/memory-model.sh
 
 clean:
 	$(MVN) clean

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
  * the window and are counted separately.
  */
 public final class LogScanner {
+    /** Kernels from 6.18 name the namespace: "table full in netns 4026532177, dropping packet". */
+    private static final Pattern TABLE_FULL = Pattern.compile("table full(?: in netns \\d+)?, dropping packet");
     private static final Pattern TIME = Pattern.compile(
             "^(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2})(?:[.,](\\d{1,9}))?(Z|[+-]\\d{2}:?\\d{2})");
 
@@ -25,7 +27,7 @@ public final class LogScanner {
         int untimed = 0;
         Instant last = null;
         for (String line : log.split("\n")) {
-            if (!line.contains(LogScan.TABLE_FULL)) {
+            if (!TABLE_FULL.matcher(line).find()) {
                 continue;
             }
             Instant at = time(line);

@@ -27,6 +27,15 @@ class LogScannerTest {
     }
 
     @Test
+    void newerKernelsNameTheNamespace() {
+        String log = "2026-11-26T09:55:00,000000+00:00 nf_conntrack: nf_conntrack: table full in netns 4026532177, dropping packet\n"
+                + "2026-11-26T09:56:00,000000+00:00 nf_conntrack: table fully, dropping packet\n";
+        LogScan scan = LogScanner.scan(log, "dmesg", NOW, Duration.ofHours(1));
+        assertEquals(1, scan.matches());
+        assertEquals("2026-11-26T09:55:00Z", scan.lastAt());
+    }
+
+    @Test
     void timezonesAreHonoured() {
         String log = "2026-11-26T10:30:00+01:00 table full, dropping packet";
         assertEquals(1, LogScanner.scan(log, "t", NOW, Duration.ofHours(1)).matches());
