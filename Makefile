@@ -40,7 +40,11 @@ lint: $(VENV_READY)
 ## /opt/conntrack-guard), then the ad hoc module call; read-only for the kernel
 adhoc: $(VENV_READY) $(JAR)
 	$(ANSIBLE_ENV) ansible-playbook -i inventories/local ansible/playbooks/check.yml -e conntrack_guard_fail_on=never
-	$(ANSIBLE_ENV) ansible -i inventories/local all -m conntrack_guard -a action=check
+	@# the verdict is this machine's own (a table-full line in the last hour makes it CRITICAL, which
+	@# fails the host under the default fail_on); either way the module must return the agent's result
+	@out=$$($(ANSIBLE_ENV) ansible -i inventories/local all -m conntrack_guard -a action=check 2>&1); rc=$$?; \
+	echo "$$out"; \
+	[[ $$out == *'schema: ctguard/v1'* ]] && { [[ $$rc == 0 ]] || [[ $$rc == 2 && $$out == *'conntrack CRITICAL'* ]]; }
 
 molecule: $(VENV_READY) $(JAR) deps
 	$(ANSIBLE_ENV) scripts/with-saved-tunables.sh molecule test --all
