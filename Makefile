@@ -26,7 +26,7 @@ $(JAR): $(JAVA_SOURCES)
 test: test-java test-module lint adhoc molecule reproduce
 
 # not quiet: the Surefire and Failsafe summaries are the record of what ran
-test-java:
+test-java: deps
 	mvn -B -ntp verify
 
 test-module: $(VENV_READY) $(JAR)
@@ -73,11 +73,12 @@ deps:
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$${missing[@]}"; \
 	fi
 
-## bench: start-up time and memory against a bare JVM, the namespace scan, the memory model
+## bench: start-up time and memory against a bare JVM, the namespace scan, the memory model, fleet speed
 bench: $(JAR) deps
 	bench/startup.sh
 	bench/namespaces.sh
 	bench/memory-model.sh
+	bench/fleet.sh
 
 clean:
 	$(MVN) clean

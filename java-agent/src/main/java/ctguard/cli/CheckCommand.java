@@ -25,19 +25,8 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--prometheus", description = "Print node_exporter textfile metrics instead of text.")
     boolean prometheus;
 
-    @Option(names = "--warn-fill", paramLabel = "PCT", defaultValue = "75%", description = "WARNING at this fill. Default: ${DEFAULT-VALUE}.")
-    String warnFill;
-
-    @Option(names = "--crit-fill", paramLabel = "PCT", defaultValue = "90%", description = "CRITICAL at this fill. Default: ${DEFAULT-VALUE}.")
-    String critFill;
-
-    @Option(names = "--max-chain", paramLabel = "N", defaultValue = "8",
-            description = "WARNING when the average entries per bucket exceed N, now or at a full table. Default: ${DEFAULT-VALUE}.")
-    String maxChain;
-
-    @Option(names = "--on-drops", paramLabel = "STATUS", defaultValue = "warning",
-            description = "Status when drop, early_drop or insert_failed counters are above zero: ok, warning or critical. Default: ${DEFAULT-VALUE}.")
-    String onDrops;
+    @Mixin
+    CheckOptions thresholds;
 
     @Option(names = "--since", paramLabel = "DURATION", defaultValue = "1h",
             description = "How far back to search the kernel log for table-full messages. Default: ${DEFAULT-VALUE}.")
@@ -52,8 +41,7 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CheckPolicy policy = new CheckPolicy(Units.parseRatio("--warn-fill", warnFill), Units.parseRatio("--crit-fill", critFill),
-                positive("--max-chain", maxChain), dropStatus());
+        CheckPolicy policy = thresholds.policy();
         var sinceDuration = Units.parseDuration("--since", since);
         Wiring wiring = new Wiring(common);
         NodeState node = wiring.kernel().read();
@@ -68,26 +56,5 @@ final class CheckCommand implements Callable<Integer> {
         result.verdict = Checker.judge(node, log, policy);
         output.print(result.build(), prometheus);
         return result.verdict.status().exitCode().code();
-    }
-
-    private Status dropStatus() {
-        return switch (onDrops.toLowerCase(java.util.Locale.ROOT)) {
-            case "ok" -> Status.OK;
-            case "warning" -> Status.WARNING;
-            case "critical" -> Status.CRITICAL;
-            default -> throw ctguard.core.CtguardException.usage("--on-drops: '" + onDrops + "' must be ok, warning or critical");
-        };
-    }
-
-    private static double positive(String option, String text) {
-        try {
-            double v = Double.parseDouble(text);
-            if (v > 0 && v < 1e9) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below with the bound
-        }
-        throw ctguard.core.CtguardException.usage(option + ": '" + text + "' must be a number above 0");
     }
 }

@@ -49,7 +49,7 @@ final class JsonRenderer {
         return GSON.toJson(o);
     }
 
-    private static JsonObject object(Result r) {
+    static JsonObject object(Result r) {
         JsonObject o = new JsonObject();
         o.addProperty("schema", Result.SCHEMA);
         o.addProperty("host", r.host());

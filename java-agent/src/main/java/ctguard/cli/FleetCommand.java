@@ -1,0 +1,202 @@
+package ctguard.cli;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import ctguard.core.CheckPolicy;
+import ctguard.core.Checker;
+import ctguard.core.CtguardException;
+import ctguard.core.ExitCode;
+import ctguard.core.LogScan;
+import ctguard.core.MemoryBudget;
+import ctguard.core.NodeState;
+import ctguard.core.Result;
+import ctguard.core.Units;
+import ctguard.core.fleet.HostPattern;
+import ctguard.core.fleet.Inventory;
+import ctguard.core.fleet.InventoryHost;
+import ctguard.io.fleet.InventoryLoader;
+import ctguard.io.fleet.ssh.SshNodeReader;
+import ctguard.io.fleet.ssh.SshOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+@Command(name = "fleet", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Read-only pre-flight of a whole inventory over SSH: reads every node's conntrack files in one SSH exec (no agent needed on the nodes), judges them with the same rules as check, and prints the worst node first. Unreachable nodes are listed with the reason and count as UNKNOWN. Exit code: the worst verdict (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).")
+final class FleetCommand implements java.util.concurrent.Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Output output;
+
+    @Option(names = {"-i", "--inventory"}, paramLabel = "PATH", required = true,
+            description = "Ansible inventory: read with ansible-inventory --list when it is on PATH, else a YAML inventory with group_vars/ and host_vars/.")
+    String inventory;
+
+    @Option(names = "--limit", paramLabel = "PATTERN",
+            description = "Hosts and groups as Ansible's --limit: names, globs, ~regex, a:b union, a:!b exclusion, a:&b intersection.")
+    String limit;
+
+    @Option(names = "--known-hosts", paramLabel = "FILE", description = "Verify host keys against FILE. Default: ~/.ssh/known_hosts.")
+    String knownHosts;
+
+    @Option(names = "--accept-new-host-keys", description = "Record the keys of hosts not yet in known_hosts (like OpenSSH's accept-new); a changed key is always refused.")
+    boolean acceptNewHostKeys;
+
+    @Option(names = "--forks", paramLabel = "N", defaultValue = "20", description = "Hosts read at once (1..500). Default: ${DEFAULT-VALUE}.")
+    String forks;
+
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "10s", description = "Default: ${DEFAULT-VALUE}.")
+    String connectTimeout;
+
+    @Option(names = "--command-timeout", paramLabel = "DURATION", defaultValue = "30s", description = "Default: ${DEFAULT-VALUE}.")
+    String commandTimeout;
+
+    @Option(names = "--remote-agent", paramLabel = "PATH",
+            description = "Where the agent jar is on the nodes: where present, run 'ctguard check --json' there (which also reads the kernel log and every namespace) instead of reading the files.")
+    String remoteAgent;
+
+    @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML page with a bar per node for fill and memory budget.")
+    String html;
+
+    @Mixin
+    CheckOptions thresholds;
+
+    @Mixin
+    BudgetOption budget;
+
+    @Option(names = "--debug", description = "Show stack traces of errors.")
+    boolean debug;
+
+    @Override
+    public Integer call() {
+        int parallel = (int) Units.parseInteger("--forks", forks);
+        if (parallel < 1 || parallel > 500) {
+            throw CtguardException.usage("--forks: " + parallel + " is out of range: it must be between 1 and 500");
+        }
+        CheckPolicy policy = thresholds.policy();
+        MemoryBudget memoryBudget = budget.budget();
+        SshOptions options = SshOptions.defaults()
+                .withKnownHosts(knownHosts == null ? null : Path.of(knownHosts))
+                .withAcceptNewHostKeys(acceptNewHostKeys)
+                .withTimeouts(Units.parseDuration("--connect-timeout", connectTimeout), Units.parseDuration("--command-timeout", commandTimeout));
+        Inventory inv = InventoryLoader.load(Path.of(inventory));
+        List<String> names = HostPattern.select(inv, limit);
+        PrintWriter err = spec.commandLine().getErr();
+        inv.warnings().forEach(w -> err.println("ctguard fleet: warning: " + w));
+
+        Progress progress = new Progress(err, names.size(), System.console() != null);
+        SshNodeReader reader = new SshNodeReader();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallel, Math.max(1, names.size())));
+        List<Future<FleetReport.Outcome>> futures = new ArrayList<>();
+        try {
+            for (String name : names) {
+                InventoryHost host = inv.hosts().get(name);
+                futures.add(pool.submit(() -> {
+                    FleetReport.Outcome o = readHost(reader, host, options, policy, memoryBudget);
+                    progress.done();
+                    return o;
+                }));
+            }
+            List<FleetReport.Outcome> outcomes = new ArrayList<>();
+            for (Future<FleetReport.Outcome> f : futures) {
+                outcomes.add(f.get());
+            }
+            progress.finish();
+            FleetReport report = new FleetReport(outcomes, inv.source());
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(output.json ? report.json() + "\n" : report.table(Colors.forTerminal()));
+            out.flush();
+            if (html != null) {
+                writeHtml(report);
+            }
+            return report.worst().exitCode().code();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CtguardException(ExitCode.TEMP_FAIL, "interrupted");
+        } catch (ExecutionException e) {
+            throw new CtguardException(ExitCode.INTERNAL, "reading a host failed: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private FleetReport.Outcome readHost(SshNodeReader reader, InventoryHost host, SshOptions options, CheckPolicy policy,
+                                         MemoryBudget memoryBudget) {
+        try {
+            SshNodeReader.RemoteResult remote = reader.readOrRunAgent(host.name(), host.address(), host.port(), host.user(),
+                    host.identityFile(), remoteAgent, options);
+            if (remote.fromAgent()) {
+                return new FleetReport.Outcome(host.name(), JsonParser.parseString(remote.agentJson().strip()).getAsJsonObject(), null);
+            }
+            NodeState node = remote.state();
+            Result.Builder result = Result.builder("check", node, memoryBudget);
+            result.kernelLog = LogScan.unreadable("remote", 0,
+                    "the kernel log and other network namespaces are not read over SSH; --remote-agent runs ctguard check on the node");
+            result.verdict = Checker.judge(node, result.kernelLog, policy);
+            return new FleetReport.Outcome(host.name(), JsonRenderer.object(result.build()), null);
+        } catch (CtguardException e) {
+            return new FleetReport.Outcome(host.name(), null, e.getMessage());
+        } catch (RuntimeException e) {
+            return new FleetReport.Outcome(host.name(), null, "failed: " + e);
+        }
+    }
+
+    private void writeHtml(FleetReport report) {
+        Path target = Path.of(html);
+        try {
+            Files.writeString(target, report.html(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new CtguardException(ExitCode.CANT_CREATE, "cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A one-line progress bar on stderr, only on a terminal. */
+    private static final class Progress {
+        private final PrintWriter err;
+        private final int total;
+        private final boolean enabled;
+        private final AtomicInteger done = new AtomicInteger();
+
+        Progress(PrintWriter err, int total, boolean enabled) {
+            this.err = err;
+            this.total = total;
+            this.enabled = enabled;
+        }
+
+        void done() {
+            int n = done.incrementAndGet();
+            if (enabled) {
+                int width = 30;
+                int filled = total == 0 ? width : n * width / total;
+                synchronized (err) {
+                    err.print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + n + "/" + total + " hosts");
+                    err.flush();
+                }
+            }
+        }
+
+        void finish() {
+            if (enabled) {
+                err.print("\r" + " ".repeat(50) + "\r");
+                err.flush();
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package ctguard.core.fleet;
+
+import java.util.Objects;
+
+/**
+ * One inventory host and how to reach it over SSH, from Ansible's connection variables.
+ *
+ * @param name         the inventory host name ({@code inventory_hostname})
+ * @param address      {@code ansible_host}, else the name
+ * @param port         {@code ansible_port}, else 22
+ * @param user         {@code ansible_user}, or null (the SSH client's default: ~/.ssh/config, then the local user)
+ * @param identityFile {@code ansible_ssh_private_key_file}, or null; verbatim (a leading {@code ~} is not expanded)
+ */
+public record InventoryHost(String name, String address, int port, String user, String identityFile) {
+    public static final int DEFAULT_PORT = 22;
+
+    public InventoryHost {
+        Objects.requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("a host name must not be blank");
+        }
+        if (address == null || address.isBlank()) {
+            address = name;
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("host " + name + ": port " + port + " is outside 1-65535");
+        }
+    }
+
+    /** A host reached by its name on port 22 with the SSH client's defaults. */
+    public static InventoryHost named(String name) {
+        return new InventoryHost(name, name, DEFAULT_PORT, null, null);
+    }
+}

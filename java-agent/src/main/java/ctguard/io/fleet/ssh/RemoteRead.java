@@ -1,0 +1,407 @@
+package ctguard.io.fleet.ssh;
+
+import ctguard.core.CtguardException;
+import ctguard.core.NodeState;
+import ctguard.core.TunableState;
+import ctguard.core.Tunables;
+import ctguard.io.ProcfsKernel;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Reads a node's conntrack files in one remote shell run and judges them with the local code: the
+ * {@link #SCRIPT} prints every file {@link ProcfsKernel} reads, with its mode and whether the remote user
+ * may write it; {@link #parse} checks and collects that output; {@link #toNodeState} lays it out under a
+ * temporary directory like / and reads it with {@code new ProcfsKernel(tempRoot).read()}, exactly as a
+ * local run reads /.
+ *
+ * <p>The script is POSIX sh (dash, bash, busybox ash) and forks five processes whatever the number of
+ * files (id, readlink, stat, grep): a fork per file costs ~1.5 ms, a per-file {@code cat} loop over the
+ * ~50 files about 140 ms of the node's CPU, this about 5 ms. Output, one item per line:
+ * <pre>
+ * ==ctguard:begin 1
+ * ==ctguard:uid 0
+ * ==ctguard:netns net:[4026531833]                     readlink of /proc/self/ns/net
+ * ==ctguard:file R W proc/sys/net/netfilter/nf_conntrack_max    each regular file; R, W: test -r, -w
+ * ==ctguard:mode 644 proc/sys/net/netfilter/nf_conntrack_max    stat -L -c %a (or ==ctguard:ls and ls -ldL lines)
+ * ==ctguard:data
+ * proc/sys/net/netfilter/nf_conntrack_max:262144                grep '' of every readable file
+ * ==ctguard:end
+ * </pre>
+ * Paths are relative to / (the script runs in {@code cd $R}, R=/), so no remote path can point outside
+ * the temporary tree; any path that is not one of the expected files is rejected. Lines before
+ * {@code begin} (a noisy ~/.bashrc) are ignored; a missing {@code end} means truncated output.
+ */
+public final class RemoteRead {
+    public static final String MARK = "==ctguard:";
+    /** The line of {@link #SCRIPT} that sets the directory read as /; tests rewrite it to a fixture tree. */
+    public static final String ROOT_LINE = "R=/";
+
+    /** The remote script, fed to {@code sh -s} on its standard input. */
+    public static final String SCRIPT = """
+            LC_ALL=C
+            export LC_ALL
+            R=/
+            cd "$R" || exit 97
+            M='==ctguard:'
+            printf '%sbegin 1\\n' "$M"
+            printf '%suid ' "$M"; id -u 2>/dev/null || echo
+            printf '%snetns ' "$M"; readlink proc/self/ns/net 2>/dev/null || echo
+            set -- proc/sys/net/netfilter/nf_conntrack_* sys/module/nf_conntrack/parameters/hashsize \\
+              proc/net/stat/nf_conntrack proc/meminfo proc/slabinfo sys/kernel/slab/nf_conntrack/slab_size \\
+              proc/sys/kernel/osrelease proc/sys/kernel/hostname proc/sys/kernel/dmesg_restrict
+            for f; do
+              shift
+              [ -f "$f" ] || continue
+              r=0; w=0
+              [ -w "$f" ] && w=1
+              [ -r "$f" ] && r=1 && set -- "$@" "$f"
+              printf '%sfile %s %s %s\\n' "$M" "$r" "$w" "$f"
+            done
+            if [ $# -gt 0 ]; then
+              stat -L -c "${M}mode %a %n" "$@" 2>/dev/null || { printf '%sls\\n' "$M"; ls -ldL "$@" 2>/dev/null; }
+              printf '%sdata\\n' "$M"
+              grep '' /dev/null "$@"
+            fi
+            printf '%send\\n' "$M"
+            """;
+
+    private static final Pattern SYSCTL_FILE = Pattern.compile("proc/sys/net/netfilter/nf_conntrack_[A-Za-z0-9_]{1,64}");
+    private static final Set<String> FIXED_FILES = Set.of(
+            "sys/module/nf_conntrack/parameters/hashsize", "proc/net/stat/nf_conntrack", "proc/meminfo", "proc/slabinfo",
+            "sys/kernel/slab/nf_conntrack/slab_size", "proc/sys/kernel/osrelease", "proc/sys/kernel/hostname",
+            "proc/sys/kernel/dmesg_restrict");
+    private static final String NETNS_LINK = "proc/self/ns/net";
+
+    /** One remote file: whether the remote user may read and write it, its mode, its content (null: not read). */
+    public record RemoteFile(String path, boolean readable, boolean writable, Integer mode, String content) {
+    }
+
+    private final String host;
+    private final Integer uid;
+    private final String netnsLink;
+    private final Map<String, RemoteFile> files;
+
+    private RemoteRead(String host, Integer uid, String netnsLink, Map<String, RemoteFile> files) {
+        this.host = host;
+        this.uid = uid;
+        this.netnsLink = netnsLink;
+        this.files = files;
+    }
+
+    /** The script with a ctguard agent preamble: when PATH is a file and java is on PATH, run the agent instead. */
+    public static String scriptWithAgent(String remoteAgentPath) {
+        String q = shellQuote(remoteAgentPath);
+        return "if [ -f " + q + " ] && command -v java >/dev/null 2>&1; then\n"
+                + "  printf '%sagent\\n' '" + MARK + "'\n"
+                + "  exec java -jar " + q + " check --json\n"
+                + "fi\n" + SCRIPT;
+    }
+
+    /** {@code java -jar PATH check --json}, the path quoted for the remote shell. */
+    public static String agentCommand(String remoteAgentPath) {
+        return "java -jar " + shellQuote(remoteAgentPath) + " check --json";
+    }
+
+    static String shellQuote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    /** The agent's output when the script ran the remote agent, else null. */
+    static String agentOutput(String stdout) {
+        int at = firstMarkLine(stdout);
+        String agentLine = MARK + "agent\n";
+        return at >= 0 && stdout.startsWith(agentLine, at) ? stdout.substring(at + agentLine.length()) : null;
+    }
+
+    private static int firstMarkLine(String stdout) {
+        if (stdout.startsWith(MARK)) {
+            return 0;
+        }
+        int i = stdout.indexOf("\n" + MARK);
+        return i < 0 ? -1 : i + 1;
+    }
+
+    /**
+     * Checks and collects the script's output. {@code stderr} supplies grep's complaints about files that
+     * passed test -r but could not be read; exitStatus and stderr also explain output without the markers.
+     */
+    public static RemoteRead parse(String host, String stdout, String stderr, int exitStatus) {
+        int start = firstMarkLine(stdout);
+        if (start < 0 || !stdout.startsWith(MARK + "begin ", start)) {
+            throw new SshException(SshException.Kind.COMMAND_FAILED, host, "no ctguard output from %s (remote exit status %d)%s"
+                    .formatted(host, exitStatus, excerpt(stderr, stdout)));
+        }
+        String[] lines = stdout.substring(start).split("\n", -1);
+        Integer uid = null;
+        String netns = null;
+        Map<String, Boolean> readable = new LinkedHashMap<>();
+        Map<String, Boolean> writable = new LinkedHashMap<>();
+        Map<String, Integer> modes = new LinkedHashMap<>();
+        Map<String, Integer> lsModes = new LinkedHashMap<>();
+        Map<String, StringBuilder> contents = new LinkedHashMap<>();
+        String section = "head";
+        boolean ended = false;
+        for (int i = 1; i < lines.length; i++) {
+            String line = lines[i];
+            if (line.startsWith(MARK)) {
+                String item = line.substring(MARK.length());
+                String word = item.split(" ", 2)[0];
+                String rest = item.length() > word.length() ? item.substring(word.length() + 1) : "";
+                switch (word) {
+                    case "uid" -> uid = rest.isBlank() ? null : parseUid(host, rest.trim());
+                    // only the link text is used (never followed); keep it to a name like net:[4026531833]
+                    case "netns" -> netns = rest.isBlank() || rest.contains("/") || rest.length() > 64 ? null : rest.trim();
+                    case "file" -> {
+                        String[] f = rest.split(" ", 3);
+                        if (f.length != 3) {
+                            throw bad(host, "malformed file line '" + abbreviate(line) + "'");
+                        }
+                        String path = checkPath(host, f[2]);
+                        readable.put(path, f[0].equals("1"));
+                        writable.put(path, f[1].equals("1"));
+                    }
+                    case "mode" -> {
+                        String[] f = rest.split(" ", 2);
+                        if (f.length == 2 && f[0].matches("[0-7]{1,4}")) {
+                            modes.put(checkPath(host, f[1]), Integer.parseInt(f[0], 8));
+                        }
+                    }
+                    case "ls" -> section = "ls";
+                    case "data" -> section = "data";
+                    case "end" -> ended = true;
+                    default -> throw bad(host, "unknown item '" + abbreviate(line) + "'");
+                }
+                if (ended) {
+                    break;
+                }
+                continue;
+            }
+            if (section.equals("ls")) {
+                parseLs(line, lsModes);
+            } else if (section.equals("data")) {
+                int colon = line.indexOf(':');
+                String path = colon < 0 ? null : line.substring(0, colon);
+                if (path == null || !Boolean.TRUE.equals(readable.get(path))) {
+                    throw bad(host, "unexpected data line '" + abbreviate(line) + "'");
+                }
+                contents.computeIfAbsent(path, p -> new StringBuilder()).append(line, colon + 1, line.length()).append('\n');
+            } else if (!line.isEmpty()) {
+                throw bad(host, "unexpected line '" + abbreviate(line) + "'");
+            }
+        }
+        if (!ended) {
+            throw bad(host, "the output is truncated (no end marker; remote exit status %d)%s".formatted(exitStatus, excerpt(stderr, "")));
+        }
+        Set<String> grepFailed = grepFailures(stderr);
+        Map<String, RemoteFile> files = new LinkedHashMap<>();
+        for (Map.Entry<String, Boolean> e : readable.entrySet()) {
+            String path = e.getKey();
+            boolean read = e.getValue() && !grepFailed.contains(path);
+            Integer mode = modes.containsKey(path) ? modes.get(path) : lsModes.get(path);
+            String content = read ? contents.getOrDefault(path, new StringBuilder()).toString() : null;
+            files.put(path, new RemoteFile(path, read, writable.get(path), mode, content));
+        }
+        return new RemoteRead(host, uid, netns, Collections.unmodifiableMap(files));
+    }
+
+    public Integer uid() {
+        return uid;
+    }
+
+    public String netnsLink() {
+        return netnsLink;
+    }
+
+    /** Every regular file found, by path relative to / (e.g. proc/meminfo). */
+    public Map<String, RemoteFile> files() {
+        return files;
+    }
+
+    /**
+     * Lays the files out under a new temporary directory, reads it with {@link ProcfsKernel} and deletes it.
+     * Kernel-side errors (nf_conntrack not loaded, unreadable values) are ProcfsKernel's, with the
+     * temporary directory taken out of the message.
+     */
+    public NodeState toNodeState() {
+        Path root;
+        try {
+            root = Files.createTempDirectory("ctguard-ssh-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary directory for " + host, e);
+        }
+        try {
+            writeTree(root);
+            NodeState state;
+            try {
+                state = new ProcfsKernel(root).read();
+            } catch (CtguardException e) {
+                String msg = e.getMessage() == null ? "" : e.getMessage().replace(" under " + root, "").replace(root.toString(), "");
+                throw new CtguardException(e.exitCode(), msg, e);
+            }
+            return withRemoteWritability(state);
+        } finally {
+            deleteTree(root);
+        }
+    }
+
+    /** Writes the readable files (with their modes) and the proc/self/ns/net link under root. */
+    public void writeTree(Path root) {
+        try {
+            Files.createDirectories(root.resolve("proc"));
+            for (RemoteFile f : files.values()) {
+                if (!f.readable()) {
+                    continue;
+                }
+                Path p = root.resolve(f.path());
+                Files.createDirectories(p.getParent());
+                Files.writeString(p, f.content(), StandardCharsets.UTF_8);
+                int mode = f.mode() != null ? f.mode() : f.writable() ? 0644 : 0444;
+                Files.setPosixFilePermissions(p, permissions(mode | 0400));
+            }
+            if (netnsLink != null) {
+                Path link = root.resolve(NETNS_LINK);
+                Files.createDirectories(link.getParent());
+                Files.createSymbolicLink(link, Path.of(netnsLink));
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new SshException(SshException.Kind.BAD_OUTPUT, host, "cannot lay out the files read from %s: %s".formatted(host, e.getMessage()), e);
+        }
+    }
+
+    /**
+     * ProcfsKernel judged writability by mode and by what this process may do to the temporary copy; on
+     * the node the remote user may not be root, or /proc/sys may be mounted read-only: where the remote
+     * test -w said no, the tunable is not writable, with ProcfsKernel's own wording.
+     */
+    NodeState withRemoteWritability(NodeState s) {
+        Map<String, TunableState> tunables = new LinkedHashMap<>();
+        boolean changed = false;
+        for (TunableState t : s.tunables().values()) {
+            TunableState adjusted = t;
+            if (t.writable()) {
+                String path = (Tunables.BUCKETS.equals(t.name()) && !s.bucketsBySysctl() ? Tunables.HASHSIZE_PATH
+                        : Tunables.SYSCTL_DIR + "/" + t.name()).substring(1);
+                RemoteFile f = files.get(path);
+                if (f == null || !f.writable()) {
+                    String dir = "/" + path.substring(0, path.lastIndexOf('/'));
+                    String reason = uid != null && uid == 0 ? "read-only file system: " + dir + " is mounted read-only (as in many containers)"
+                            : "permission denied: needs root (running as uid " + (uid == null ? "unknown" : uid) + ")";
+                    adjusted = new TunableState(t.name(), t.value(), false, reason);
+                    changed = true;
+                }
+            }
+            tunables.put(t.name(), adjusted);
+        }
+        if (!changed) {
+            return s;
+        }
+        return new NodeState(s.host(), s.kernel(), s.count(), Collections.unmodifiableMap(tunables), s.hashsize(), s.stats(), s.statsNote(),
+                s.ramBytes(), s.entrySize(), s.initialNetns(), s.netns(), s.bucketsBySysctl(), s.namespaces(), s.namespacesNote());
+    }
+
+    private static String checkPath(String host, String path) {
+        if (!SYSCTL_FILE.matcher(path).matches() && !FIXED_FILES.contains(path)) {
+            throw bad(host, "unexpected path '" + abbreviate(path) + "'");
+        }
+        return path;
+    }
+
+    private static Integer parseUid(String host, String s) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw bad(host, "uid '" + abbreviate(s) + "' is not a number");
+        }
+    }
+
+    /** One line of ls -ldL: "-rw-r--r-- 1 root root 0 Nov 26 09:43 proc/..." (path last; ours have no spaces). */
+    private static void parseLs(String line, Map<String, Integer> modes) {
+        String[] cells = line.trim().split("\\s+");
+        if (cells.length < 2 || cells[0].length() < 10) {
+            return;
+        }
+        String perms = cells[0].substring(1, 10);
+        int mode = 0;
+        for (int i = 0; i < 9; i++) {
+            char c = perms.charAt(i);
+            boolean set = c != '-' && c != 'S' && c != 'T';
+            if (set) {
+                mode |= 1 << (8 - i);
+            }
+        }
+        modes.put(cells[cells.length - 1], mode);
+    }
+
+    /** Files that passed test -r but grep could not read: "grep: PATH: reason" on stderr. */
+    private static Set<String> grepFailures(String stderr) {
+        Set<String> failed = new java.util.HashSet<>();
+        if (stderr == null) {
+            return failed;
+        }
+        for (String line : stderr.split("\n")) {
+            if (line.startsWith("grep: ")) {
+                String rest = line.substring("grep: ".length());
+                int colon = rest.indexOf(':');
+                if (colon > 0) {
+                    failed.add(rest.substring(0, colon));
+                }
+            }
+        }
+        return failed;
+    }
+
+    private static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] all = PosixFilePermission.values(); // OWNER_READ .. OTHERS_EXECUTE, high bit first
+        for (int i = 0; i < 9; i++) {
+            if ((mode & (1 << (8 - i))) != 0) {
+                perms.add(all[i]);
+            }
+        }
+        return perms;
+    }
+
+    static void deleteTree(Path root) {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // a leftover temporary directory is not worth failing the host for
+        }
+    }
+
+    private static SshException bad(String host, String what) {
+        return new SshException(SshException.Kind.BAD_OUTPUT, host, "unexpected output from %s: %s".formatted(host, what));
+    }
+
+    static String excerpt(String stderr, String stdout) {
+        for (String text : List.of(stderr == null ? "" : stderr, stdout == null ? "" : stdout)) {
+            for (String line : text.split("\n")) {
+                if (!line.isBlank()) {
+                    return ": " + abbreviate(line.trim());
+                }
+            }
+        }
+        return "";
+    }
+
+    static String abbreviate(String s) {
+        return s.length() > 120 ? s.substring(0, 120) + "…" : s;
+    }
+}

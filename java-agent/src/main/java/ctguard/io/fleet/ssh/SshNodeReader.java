@@ -1,0 +1,365 @@
+package ctguard.io.fleet.ssh;
+
+import com.jcraft.jsch.ChannelExec;
+import com.jcraft.jsch.ConfigRepository;
+import com.jcraft.jsch.JSch;
+import com.jcraft.jsch.JSchException;
+import com.jcraft.jsch.OpenSSHConfig;
+import com.jcraft.jsch.Session;
+import ctguard.core.NodeState;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads a node over SSH without the agent installed there: one connection and one exec per host, host
+ * keys verified against known_hosts, public-key authentication only (key files and ssh-agent; nothing
+ * ever prompts). Thread-safe: a fleet run calls it from many threads at once.
+ *
+ * <p>Every failure is an {@link SshException} naming the host (its {@link SshException#kind()} sorts
+ * unreachable from refused from failed), except what the node's kernel files themselves say (e.g.
+ * nf_conntrack not loaded), which is ProcfsKernel's {@link ctguard.core.CtguardException} as on a local run.
+ */
+public final class SshNodeReader {
+    /** The remote command; the script comes on its standard input (works whatever the login shell). */
+    static final String SHELL_COMMAND = "sh -s";
+    static final int MAX_STDOUT = 16 << 20;
+    static final int MAX_STDERR = 64 << 10;
+    private static final int CONNECT_ATTEMPTS = 3;
+
+    /** Parsed ssh_config files by path, size and modification time: parsed once per fleet run. */
+    private static final ConcurrentHashMap<String, ConfigRepository> CONFIGS = new ConcurrentHashMap<>();
+
+    /** What a remote command left: its exit status (-1 when none was sent), standard output and error. */
+    public record ExecResult(int exitStatus, String stdout, String stderr) {
+    }
+
+    /** Either the node's state read by the script, or the remote agent's {@code check --json} output. */
+    public record RemoteResult(NodeState state, String agentJson, int agentExitStatus, String agentStderr) {
+        public boolean fromAgent() {
+            return agentJson != null;
+        }
+    }
+
+    /**
+     * Reads the node's conntrack state. {@code address} (ansible_host), {@code port} (0: unset),
+     * {@code user} and {@code identityFile} (ansible_ssh_private_key_file) may be null: ~/.ssh/config and
+     * the options fill them in.
+     */
+    public NodeState read(String hostName, String address, int port, String user, String identityFile, SshOptions options) {
+        SshTarget target = target(hostName, address, port, user, identityFile, options);
+        ExecResult r = run(target, options, SHELL_COMMAND, RemoteRead.SCRIPT.getBytes(StandardCharsets.UTF_8));
+        return RemoteRead.parse(target.hostName(), r.stdout(), r.stderr(), r.exitStatus()).toNodeState();
+    }
+
+    /**
+     * One exec: when {@code remoteAgentPath} is a file on the node and java is on its PATH, runs
+     * {@code java -jar PATH check --json} there; otherwise reads the node as {@link #read} does.
+     */
+    public RemoteResult readOrRunAgent(String hostName, String address, int port, String user, String identityFile,
+                                       String remoteAgentPath, SshOptions options) {
+        SshTarget target = target(hostName, address, port, user, identityFile, options);
+        String script = remoteAgentPath == null || remoteAgentPath.isBlank() ? RemoteRead.SCRIPT : RemoteRead.scriptWithAgent(remoteAgentPath);
+        ExecResult r = run(target, options, SHELL_COMMAND, script.getBytes(StandardCharsets.UTF_8));
+        String agent = RemoteRead.agentOutput(r.stdout());
+        if (agent != null) {
+            if (agent.isBlank()) {
+                throw new SshException(SshException.Kind.COMMAND_FAILED, target.hostName(), "the ctguard agent %s on %s printed nothing (exit status %d)%s"
+                        .formatted(remoteAgentPath, target.hostName(), r.exitStatus(), RemoteRead.excerpt(r.stderr(), "")));
+            }
+            return new RemoteResult(null, agent, r.exitStatus(), r.stderr());
+        }
+        NodeState state = RemoteRead.parse(target.hostName(), r.stdout(), r.stderr(), r.exitStatus()).toNodeState();
+        return new RemoteResult(state, null, -1, null);
+    }
+
+    /**
+     * Runs {@code command} (e.g. {@link #agentCommand}) and returns its standard output, whatever its
+     * exit status (ctguard check exits 0-3 by verdict). Fails when the command printed nothing and
+     * exited non-zero (not found, not executable), with the first line of its standard error.
+     */
+    public String exec(String hostName, String address, int port, String user, String identityFile, SshOptions options, String command) {
+        SshTarget target = target(hostName, address, port, user, identityFile, options);
+        ExecResult r = run(target, options, command, new byte[0]);
+        if (r.stdout().isBlank() && r.exitStatus() != 0) {
+            throw new SshException(SshException.Kind.COMMAND_FAILED, target.hostName(), "'%s' failed on %s (exit status %d)%s"
+                    .formatted(RemoteRead.abbreviate(command), target.hostName(), r.exitStatus(), RemoteRead.excerpt(r.stderr(), "")));
+        }
+        return r.stdout();
+    }
+
+    /** {@code java -jar PATH check --json}, the path quoted for the remote shell. */
+    public static String agentCommand(String remoteAgentPath) {
+        return RemoteRead.agentCommand(remoteAgentPath);
+    }
+
+    /** The resolved connection parameters of a host (inventory, then ~/.ssh/config, then the options). */
+    public SshTarget target(String hostName, String address, int port, String user, String identityFile, SshOptions options) {
+        return SshTarget.resolve(hostName, address, port, user, identityFile, options, config(options, hostName));
+    }
+
+    /** Connects, runs one command with the script (or nothing) on its standard input, and disconnects. */
+    public ExecResult run(SshTarget target, SshOptions options, String command, byte[] stdin) {
+        Objects.requireNonNull(command, "command");
+        HostKeyVerifier verifier;
+        try {
+            verifier = HostKeyVerifier.load(options.knownHostsFile(), options.acceptNewHostKeys());
+        } catch (IOException e) {
+            throw new SshException(SshException.Kind.CONFIG, target.hostName(), "cannot read %s: %s".formatted(options.knownHostsFile(), e.getMessage()), e);
+        }
+        Identities identities = Identities.of(target, options);
+        Session session = connect(target, options, verifier, identities);
+        try {
+            return exec(target, options, session, command, stdin);
+        } finally {
+            session.disconnect();
+        }
+    }
+
+    private static ConfigRepository config(SshOptions options, String hostName) {
+        Path file = options.sshConfigFile();
+        if (file == null) {
+            return null;
+        }
+        Path p = file.toAbsolutePath().normalize();
+        try {
+            String key = p + "\0" + Files.size(p) + "\0" + Files.getLastModifiedTime(p).toMillis();
+            ConfigRepository cached = CONFIGS.get(key);
+            if (cached == null) {
+                cached = OpenSSHConfig.parseFile(p.toString());
+                CONFIGS.put(key, cached);
+            }
+            return cached;
+        } catch (IOException e) {
+            throw new SshException(SshException.Kind.CONFIG, hostName, "cannot read %s: %s".formatted(p, e.getMessage()), e);
+        }
+    }
+
+    private Session connect(SshTarget target, SshOptions options, HostKeyVerifier verifier, Identities identities) {
+        long deadline = System.nanoTime() + options.connectTimeout().toNanos();
+        for (int attempt = 1; ; attempt++) {
+            Session session;
+            try {
+                session = new JSch().getSession(target.user(), target.address(), target.port());
+            } catch (JSchException e) {
+                throw new SshException(SshException.Kind.CONFIG, target.hostName(), "%s: %s".formatted(target.hostName(), e.getMessage()), e);
+            }
+            session.setHostKeyRepository(verifier);
+            session.setIdentityRepository(identities);
+            session.setConfig("StrictHostKeyChecking", "yes");
+            session.setConfig("PreferredAuthentications", "publickey");
+            session.setDaemonThread(true);
+            if (target.hostKeyAlias() != null) {
+                session.setHostKeyAlias(target.hostKeyAlias());
+            }
+            long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            try {
+                session.connect((int) Math.max(1, remaining));
+                return session;
+            } catch (JSchException e) {
+                session.disconnect();
+                SshException failure = classify(target, options, verifier, identities, e);
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                // sshd drops connections beyond MaxStartups (default 10:30:100) before the key exchange:
+                // a fleet run with more forks than that meets it on a single node; try again shortly
+                if (attempt < CONNECT_ATTEMPTS && droppedBeforeKex(verifier, e) && left > 500) {
+                    sleep(ThreadLocalRandom.current().nextLong(100, 100 + 200L * attempt));
+                    continue;
+                }
+                throw failure;
+            }
+        }
+    }
+
+    private static boolean droppedBeforeKex(HostKeyVerifier verifier, JSchException e) {
+        if (verifier.outcome() != HostKeyVerifier.Outcome.NOT_CHECKED) {
+            return false;
+        }
+        String msg = String.valueOf(e.getMessage());
+        Throwable cause = rootCause(e);
+        return msg.contains("closed by foreign host") || cause instanceof SocketException && String.valueOf(cause.getMessage()).contains("reset");
+    }
+
+    private SshException classify(SshTarget t, SshOptions options, HostKeyVerifier verifier, Identities identities, JSchException e) {
+        String host = t.hostName();
+        String checked = verifier.checkedHost();
+        switch (verifier.outcome()) {
+            case UNKNOWN -> {
+                String extra = verifier.recordFailure() == null ? "" : " (recording it failed: " + verifier.recordFailure() + ")";
+                return new SshException(SshException.Kind.HOST_KEY_UNKNOWN, host, "host key for %s (%s) is not in %s: add it (ssh-keyscan) or pass --accept-new-host-keys%s"
+                        .formatted(host, t.endpoint(), options.knownHostsFile(), extra), e);
+            }
+            case CHANGED -> {
+                return new SshException(SshException.Kind.HOST_KEY_CHANGED, host, "host key for %s CHANGED — possible man-in-the-middle; refusing (%s offered %s, which differs from its entry %s in %s)"
+                        .formatted(host, t.endpoint(), verifier.offeredKeyDescription(), checked, options.knownHostsFile()), e);
+            }
+            case OTHER_TYPE_KNOWN -> {
+                if (options.acceptNewHostKeys()) {
+                    return new SshException(SshException.Kind.HOST_KEY_CHANGED, host, "host key for %s CHANGED — possible man-in-the-middle; refusing (%s offered %s, %s holds only %s for %s)"
+                            .formatted(host, t.endpoint(), verifier.offeredKeyDescription(), options.knownHostsFile(), verifier.knownTypes(), checked), e);
+                }
+                return new SshException(SshException.Kind.HOST_KEY_UNKNOWN, host, "host key for %s (%s) is not in %s: add it (ssh-keyscan) or pass --accept-new-host-keys (the file holds only %s for %s; the host offered %s)"
+                        .formatted(host, t.endpoint(), options.knownHostsFile(), verifier.knownTypes(), checked, verifier.offeredKeyDescription()), e);
+            }
+            default -> {
+                // host key accepted (or never reached): authentication or the connection itself
+            }
+        }
+        String msg = String.valueOf(e.getMessage());
+        if (e.getClass().getSimpleName().equals("JSchAuthCancelException") || msg.startsWith("Auth fail") || msg.startsWith("Auth cancel") || msg.startsWith("USERAUTH fail")) {
+            return new SshException(SshException.Kind.AUTH, host, "authentication failed for %s@%s (%s)".formatted(t.user(), host, identities.describeOffered()), e);
+        }
+        Throwable cause = rootCause(e);
+        String reason;
+        if (cause instanceof ConnectException) {
+            reason = "connection refused";
+        } else if (cause instanceof SocketTimeoutException || msg.startsWith("timeout")) {
+            // "timeout: socket is not established" / "Connect timed out": no TCP connection; else a silent server
+            boolean tcpConnected = !msg.contains("not established") && !String.valueOf(cause.getMessage()).toLowerCase().contains("connect timed out");
+            reason = tcpConnected ? "timed out during the SSH handshake" : "timed out";
+        } else if (cause instanceof UnknownHostException) {
+            reason = "unknown host (DNS)";
+        } else if (cause instanceof NoRouteToHostException) {
+            reason = "no route to host";
+        } else if (msg.contains("closed by foreign host") || cause instanceof SocketException) {
+            reason = "connection closed by the server" + (verifier.outcome() == HostKeyVerifier.Outcome.NOT_CHECKED
+                    ? " before the key exchange (sshd MaxStartups, a firewall, or not an SSH server)" : "") + ": " + cause.getMessage();
+        } else {
+            return new SshException(SshException.Kind.SSH, host, "ssh to %s (%s) failed: %s".formatted(host, t.endpoint(), msg), e);
+        }
+        return new SshException(SshException.Kind.CONNECT, host, "cannot connect to %s: %s".formatted(t.endpoint(), reason), e);
+    }
+
+    private ExecResult exec(SshTarget target, SshOptions options, Session session, String command, byte[] stdin) {
+        long deadline = System.nanoTime() + options.commandTimeout().toNanos();
+        ChannelExec channel = null;
+        Sink out = new Sink(MAX_STDOUT);
+        Sink err = new Sink(MAX_STDERR);
+        try {
+            channel = (ChannelExec) session.openChannel("exec");
+            channel.setCommand(command);
+            channel.setInputStream(new ByteArrayInputStream(stdin == null ? new byte[0] : stdin));
+            channel.setOutputStream(out);
+            channel.setErrStream(err);
+            channel.connect((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            while (!channel.isClosed()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw timeout(target, options);
+                }
+                if (!out.awaitClose(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)))) {
+                    continue;
+                }
+                // stdout is at end of file: the exit status and the channel close follow at once
+                sleep(1);
+            }
+            if (out.overflowed()) {
+                throw new SshException(SshException.Kind.BAD_OUTPUT, target.hostName(), "the output of the command on %s exceeds %d MiB"
+                        .formatted(target.hostName(), MAX_STDOUT >> 20));
+            }
+            return new ExecResult(channel.getExitStatus(), out.text(), err.text());
+        } catch (JSchException e) {
+            if (System.nanoTime() - deadline >= 0) {
+                throw timeout(target, options);
+            }
+            throw new SshException(SshException.Kind.SSH, target.hostName(), "ssh to %s (%s): cannot run the command: %s"
+                    .formatted(target.hostName(), target.endpoint(), e.getMessage()), e);
+        } finally {
+            if (channel != null) {
+                channel.disconnect();
+            }
+        }
+    }
+
+    private static SshException timeout(SshTarget target, SshOptions options) {
+        return new SshException(SshException.Kind.COMMAND_TIMEOUT, target.hostName(), "command on %s (%s) did not finish within %s (command timeout)"
+                .formatted(target.hostName(), target.endpoint(), format(options.commandTimeout())));
+    }
+
+    static String format(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable c = e;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SshException(SshException.Kind.SSH, "", "interrupted");
+        }
+    }
+
+    /** Collects a stream up to a limit; JSch closes it at the remote end of file. */
+    private static final class Sink extends OutputStream {
+        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        private final int limit;
+        private final CountDownLatch closed = new CountDownLatch(1);
+        private boolean overflow;
+
+        Sink(int limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            write(new byte[]{(byte) b}, 0, 1);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            int room = limit - buffer.size();
+            if (len > room) {
+                overflow = true;
+                len = Math.max(0, room);
+            }
+            buffer.write(b, off, len);
+        }
+
+        @Override
+        public void close() {
+            closed.countDown();
+        }
+
+        boolean awaitClose(long nanos) {
+            try {
+                return closed.await(nanos, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            }
+        }
+
+        synchronized boolean overflowed() {
+            return overflow;
+        }
+
+        synchronized String text() {
+            return buffer.toString(StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package ctguard.cli;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * ctguard fleet against real OpenSSH sshd hosts in network namespaces (scripts/sshd-hosts.sh), plus a
+ * closed port and a listener that never speaks SSH, on loopback.
+ */
+class FleetIT {
+    private static final Path DIR = Path.of("/tmp/ctguard-fleet-it-" + ProcessHandle.current().pid());
+    private static final Path SCRIPT = Path.of(System.getProperty("basedir", "."), "..", "scripts", "sshd-hosts.sh").normalize();
+
+    record Run(int exit, String out, String err) {
+        JsonObject json() {
+            return JsonParser.parseString(out).getAsJsonObject();
+        }
+    }
+
+    @BeforeAll
+    static void hosts() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/sshd")) && "0".equals(uid()), "needs root and openssh-server");
+        assertEquals(0, sh(SCRIPT.toString(), "up", DIR.toString(), "3"));
+    }
+
+    @AfterAll
+    static void removeHosts() throws Exception {
+        if (Files.isDirectory(DIR)) {
+            sh(SCRIPT.toString(), "down", DIR.toString());
+        }
+    }
+
+    private static Run fleet(String... args) {
+        List<String> argv = new ArrayList<>(List.of("fleet"));
+        argv.addAll(List.of(args));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cl = Cli.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int exit = Cli.execute(cl, argv.toArray(String[]::new));
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void readsEveryHostOverSshAndJudgesItLikeALocalCheck() {
+        Run run = fleet("-i", DIR.resolve("inventory.yml").toString(), "--known-hosts", DIR.resolve("known_hosts").toString(), "--json");
+        JsonObject summary = run.json().getAsJsonObject("summary");
+        assertEquals(3, summary.get("hosts").getAsInt(), run.out() + run.err());
+        assertEquals(0, summary.get("unreachable").getAsInt(), run.out());
+        var first = run.json().getAsJsonArray("hosts").get(0).getAsJsonObject();
+        assertTrue(first.get("host").getAsString().startsWith("ns"));
+        assertEquals(120, first.getAsJsonObject("tunables").getAsJsonObject("nf_conntrack_tcp_timeout_time_wait").get("after").getAsLong());
+        assertTrue(first.getAsJsonObject("network_namespace").get("initial").isJsonPrimitive());
+        assertEquals(summary.get("exit_code").getAsInt(), run.exit());
+    }
+
+    @Test
+    void limitSelectsHostsAndGroups() {
+        Run run = fleet("-i", DIR.resolve("inventory.yml").toString(), "--known-hosts", DIR.resolve("known_hosts").toString(),
+                "--json", "--limit", "all:!ns2");
+        assertEquals(2, run.json().getAsJsonObject("summary").get("hosts").getAsInt());
+        assertEquals(64, fleet("-i", DIR.resolve("inventory.yml").toString(), "--limit", "nope").exit());
+    }
+
+    @Test
+    void unknownAndChangedHostKeysAreRefusedPerHost() throws Exception {
+        Path empty = Files.writeString(DIR.resolve("empty_known_hosts"), "");
+        Run unknown = fleet("-i", DIR.resolve("inventory.yml").toString(), "--known-hosts", empty.toString(), "--json", "--limit", "ns1");
+        assertEquals(3, unknown.exit());
+        assertTrue(error(unknown).contains("is not in"), unknown.out());
+
+        Run accepted = fleet("-i", DIR.resolve("inventory.yml").toString(), "--known-hosts", empty.toString(), "--json", "--limit", "ns1",
+                "--accept-new-host-keys");
+        assertEquals(0, accepted.json().getAsJsonObject("summary").get("unreachable").getAsInt(), accepted.out());
+        assertTrue(Files.readString(empty).startsWith("|1|"), "recorded hashed");
+
+        String wrong = Files.readString(DIR.resolve("ns2/host_key.pub")).split(" ")[1];
+        Path changed = Files.writeString(DIR.resolve("changed_known_hosts"), "10.214.1.2 ssh-ed25519 " + wrong + "\n");
+        Run refused = fleet("-i", DIR.resolve("inventory.yml").toString(), "--known-hosts", changed.toString(), "--json", "--limit", "ns1",
+                "--accept-new-host-keys");
+        assertTrue(error(refused).contains("CHANGED"), refused.out());
+    }
+
+    @Test
+    void authFailureUnreachableAndSlowHostsAreListedNotHidden() throws Exception {
+        Files.writeString(DIR.resolve("bad.yml"), """
+                all:
+                  hosts:
+                    badkey:
+                      ansible_host: 10.214.1.2
+                      ansible_user: root
+                      ansible_ssh_private_key_file: %s
+                    closed:
+                      ansible_host: 127.0.0.1
+                      ansible_port: %d
+                    silent:
+                      ansible_host: 127.0.0.1
+                      ansible_port: %d
+                """.formatted(otherKey(), freePort(), silentPort()));
+        Run run = fleet("-i", DIR.resolve("bad.yml").toString(), "--known-hosts", DIR.resolve("known_hosts").toString(), "--json",
+                "--connect-timeout", "2s", "--command-timeout", "3s");
+        assertEquals(3, run.exit(), run.out());
+        String all = run.out();
+        assertTrue(all.contains("authentication failed"), all);
+        assertTrue(all.contains("connection refused"), all);
+        assertTrue(all.contains("timed out"), all);
+        assertEquals(3, run.json().getAsJsonObject("summary").get("unknown").getAsInt());
+    }
+
+    private static String error(Run run) {
+        return run.json().getAsJsonArray("hosts").get(0).getAsJsonObject().get("error").getAsString();
+    }
+
+    private static String otherKey() throws Exception {
+        Path key = DIR.resolve("other_key");
+        if (!Files.exists(key)) {
+            assertEquals(0, sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString()));
+        }
+        return key.toString();
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Accepts TCP on loopback and never says a word; kept open for the test JVM's life. */
+    private static int silentPort() throws Exception {
+        ServerSocket server = new ServerSocket();
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        Thread t = new Thread(() -> {
+            List<Socket> held = new ArrayList<>();
+            try {
+                while (held.size() < 50) {
+                    held.add(server.accept());
+                }
+            } catch (Exception ignored) {
+                // closed with the JVM
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return server.getLocalPort();
+    }
+
+    private static String uid() throws Exception {
+        Process p = new ProcessBuilder("id", "-u").start();
+        return new String(p.getInputStream().readAllBytes()).trim();
+    }
+
+    private static int sh(String... argv) throws Exception {
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return -1;
+        }
+        if (p.exitValue() != 0) {
+            System.err.println(out);
+        }
+        return p.exitValue();
+    }
+}
