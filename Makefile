@@ -26,7 +26,8 @@ $(JAR): $(JAVA_SOURCES)
 test: test-java test-module lint adhoc molecule reproduce
 
 # not quiet: the Surefire and Failsafe summaries are the record of what ran
-test-java: deps
+# the venv first: the inventory tests compare the YAML reader with the real ansible-inventory
+test-java: deps $(VENV_READY)
 	mvn -B -ntp verify
 
 test-module: $(VENV_READY) $(JAR)
