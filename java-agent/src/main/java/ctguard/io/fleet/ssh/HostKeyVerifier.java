@@ -97,20 +97,9 @@ final class HostKeyVerifier implements HostKeyRepository {
     public int check(String host, byte[] key) {
         checkedHost = host;
         offeredKey = key.clone();
-        int r = known.check(host, key);
-        if (r == OK) {
-            outcome = Outcome.KNOWN;
-            return OK;
-        }
-        if (r == CHANGED) {
-            outcome = Outcome.CHANGED;
-            return CHANGED;
-        }
-        String others = typesKnownFor(known, host);
-        if (others != null) {
-            knownTypes = others;
-            outcome = Outcome.OTHER_TYPE_KNOWN;
-            return NOT_INCLUDED;
+        Integer verdict = judge(known, host, key);
+        if (verdict != null) {
+            return verdict;
         }
         if (!acceptNew) {
             outcome = Outcome.UNKNOWN;
@@ -123,6 +112,26 @@ final class HostKeyVerifier implements HostKeyRepository {
             recordFailure = e.getMessage();
             return NOT_INCLUDED;
         }
+    }
+
+    /** What a known_hosts view says of the key (recording the outcome), or null when it has no key for the host. */
+    private Integer judge(HostKeyRepository repository, String host, byte[] key) {
+        int r = repository.check(host, key);
+        if (r == OK) {
+            outcome = Outcome.KNOWN;
+            return OK;
+        }
+        if (r == CHANGED) {
+            outcome = Outcome.CHANGED;
+            return CHANGED;
+        }
+        String others = typesKnownFor(repository, host);
+        if (others != null) {
+            knownTypes = others;
+            outcome = Outcome.OTHER_TYPE_KNOWN;
+            return NOT_INCLUDED;
+        }
+        return null;
     }
 
     /** Why an accept-new recording failed, or null. */
@@ -140,21 +149,9 @@ final class HostKeyVerifier implements HostKeyRepository {
             try (FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
                  FileLock ignored = ch.lock()) {
                 // another process or thread may have recorded this host since the file was loaded
-                HostKeyRepository fresh = repository(target);
-                int r = fresh.check(host, key);
-                if (r == OK) {
-                    outcome = Outcome.KNOWN;
-                    return OK;
-                }
-                if (r == CHANGED) {
-                    outcome = Outcome.CHANGED;
-                    return CHANGED;
-                }
-                String others = typesKnownFor(fresh, host);
-                if (others != null) {
-                    knownTypes = others;
-                    outcome = Outcome.OTHER_TYPE_KNOWN;
-                    return NOT_INCLUDED;
+                Integer verdict = judge(repository(target), host, key);
+                if (verdict != null) {
+                    return verdict;
                 }
                 long size = ch.size();
                 boolean needsNewline = false;
