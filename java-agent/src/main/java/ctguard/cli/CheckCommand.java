@@ -5,7 +5,6 @@ import ctguard.core.Checker;
 import ctguard.core.LogScan;
 import ctguard.core.NodeState;
 import ctguard.core.Result;
-import ctguard.core.Status;
 import ctguard.core.Units;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,5 +1,6 @@
 package ctguard.core;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,16 +33,35 @@ public final class ProcFormats {
      * every row and is not summed.
      */
     public static ConntrackStats stats(String text) {
+        Map<String, Long> sums = new HashMap<>();
+        for (Map<String, String> row : statRows(text)) {
+            for (String column : STAT_COLUMNS) {
+                String cell = row.get(column);
+                if (cell != null) {
+                    sums.merge(column, hex(cell), Long::sum);
+                }
+            }
+        }
+        return new ConntrackStats(sums.get("drop"), sums.get("early_drop"), sums.get("insert_failed"), sums.get("search_restart"));
+    }
+
+    /**
+     * The "entries" column of /proc/net/stat/nf_conntrack: the count of the namespace whose view it is
+     * (the same on every row), or null when this kernel's header has no such column.
+     */
+    public static Long statEntries(String text) {
+        String cell = statRows(text).get(0).get("entries");
+        return cell == null ? null : hex(cell);
+    }
+
+    /** Each CPU row as column name to cell, by the header's names. */
+    private static List<Map<String, String>> statRows(String text) {
         String[] lines = text.strip().split("\n");
         if (lines.length < 2) {
             throw new CtguardException(ExitCode.DATA_ERROR, "/proc/net/stat/nf_conntrack has no rows");
         }
         String[] header = lines[0].trim().split("\\s+");
-        Map<String, Integer> index = new HashMap<>();
-        for (int i = 0; i < header.length; i++) {
-            index.put(header[i], i);
-        }
-        Map<String, Long> sums = new HashMap<>();
+        List<Map<String, String>> rows = new ArrayList<>();
         for (int row = 1; row < lines.length; row++) {
             String line = lines[row].trim();
             if (line.isEmpty()) {
@@ -52,14 +72,13 @@ public final class ProcFormats {
                 throw new CtguardException(ExitCode.DATA_ERROR,
                         "/proc/net/stat/nf_conntrack row %d has %d columns, its header %d".formatted(row, cells.length, header.length));
             }
-            for (String column : STAT_COLUMNS) {
-                Integer i = index.get(column);
-                if (i != null) {
-                    sums.merge(column, hex(cells[i]), Long::sum);
-                }
+            Map<String, String> named = new HashMap<>();
+            for (int i = 0; i < header.length; i++) {
+                named.put(header[i], cells[i]);
             }
+            rows.add(named);
         }
-        return new ConntrackStats(sums.get("drop"), sums.get("early_drop"), sums.get("insert_failed"), sums.get("search_restart"));
+        return rows;
     }
 
     /** MemTotal from /proc/meminfo, in bytes. */

@@ -48,7 +48,6 @@ final class NetnsScanner {
         Map<Long, String> nameByInode = named();
         List<NetnsUsage> found = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        boolean unnamedOnly = true;
         for (Map.Entry<Long, Integer> e : pidByInode.entrySet()) {
             Long count = entries(root.resolve("proc/" + e.getValue() + "/net/stat/nf_conntrack"));
             if (count == null) {
@@ -64,7 +63,6 @@ final class NetnsScanner {
             }
         });
         if (!pidless.isEmpty()) {
-            unnamedOnly = false;
             Map<String, Long> counts = countsOfNamed();
             pidless.forEach((name, inode) -> {
                 Long count = counts.get(name);
@@ -78,7 +76,7 @@ final class NetnsScanner {
         found.sort(Comparator.comparingLong(NetnsUsage::count).reversed());
         String note = problems.isEmpty() ? null
                 : "could not read the conntrack count of " + problems.size() + " namespace(s): " + String.join(", ", problems.subList(0, Math.min(5, problems.size())))
-                + (unnamedOnly ? " (is /proc/net/stat/nf_conntrack present?)" : " (needs root and 'ip' from iproute2)");
+                + (pidless.isEmpty() ? " (is /proc/net/stat/nf_conntrack present?)" : " (needs root and 'ip' from iproute2)");
         return new Scan(List.copyOf(found), note);
     }
 
@@ -143,18 +141,10 @@ final class NetnsScanner {
         }
     }
 
-    /** The "entries" column of the first row: that namespace's count. Null when unreadable. */
+    /** That namespace's count, or null when its stat file is unreadable or has no entries column. */
     private static Long entries(Path stat) {
         try {
-            String[] lines = ProcText.read(stat).split("\n");
-            String[] header = lines[0].trim().split("\\s+");
-            String[] row = lines[1].trim().split("\\s+");
-            for (int i = 0; i < header.length; i++) {
-                if (header[i].equals("entries")) {
-                    return Long.parseLong(row[i], 16);
-                }
-            }
-            return null;
+            return ProcFormats.statEntries(ProcText.read(stat));
         } catch (IOException | RuntimeException e) {
             return null;
         }

@@ -51,7 +51,8 @@ public final class ProcfsKernel implements Kernel {
             tunables.put(name, tunable(name, initial));
         }
         Path hashsizePath = path(Tunables.HASHSIZE_PATH);
-        Long hashsize = readOptional(hashsizePath) == null ? null : ProcFormats.integer(Tunables.HASHSIZE_PATH, readOptional(hashsizePath));
+        String hashsizeText = readOptional(hashsizePath);
+        Long hashsize = hashsizeText == null ? null : ProcFormats.integer(Tunables.HASHSIZE_PATH, hashsizeText);
         boolean bucketsBySysctl = ownerWritable(sysctls.resolve(Tunables.BUCKETS));
         if (!tunables.get(Tunables.BUCKETS).writable() && !bucketsBySysctl && writability(hashsizePath, true, initial) == null) {
             // older kernels: the sysctl is read-only everywhere, the module parameter takes the new size
@@ -103,8 +104,8 @@ public final class ProcfsKernel implements Kernel {
 
     private TunableState tunable(String name, Boolean initialNetns) {
         Path p = path(Tunables.SYSCTL_DIR).resolve(name);
-        return new TunableState(name, integer(p), writability(p, Tunables.isGlobal(name), initialNetns) == null,
-                writability(p, Tunables.isGlobal(name), initialNetns));
+        String reason = writability(p, Tunables.isGlobal(name), initialNetns);
+        return new TunableState(name, integer(p), reason == null, reason);
     }
 
     /** Null when writable, else the reason, most specific first. */

@@ -1,7 +1,6 @@
 package ctguard.cli;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import ctguard.io.FileNodeLock;
 import ctguard.io.Fixtures;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,12 +33,6 @@ class CliTest {
     @TempDir
     Path root;
 
-    record Run(int exit, String out, String err) {
-        JsonObject json() {
-            return JsonParser.parseString(out).getAsJsonObject();
-        }
-    }
-
     @BeforeEach
     void linux618() {
         Fixtures.copy(Fixtures.LINUX_6_18, root);
@@ -50,13 +43,7 @@ class CliTest {
         if (argv.size() > 0 && !argv.contains("--root") && !argv.contains("--help") && !argv.contains("--version")) {
             argv.addAll(List.of("--root", root.toString()));
         }
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cl = Cli.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = Cli.execute(cl, argv.toArray(String[]::new));
-        return new Run(exit, out.toString(), err.toString());
+        return Run.inProcess(argv.toArray(String[]::new));
     }
 
     private String read(String relative) throws IOException {

@@ -1,13 +1,10 @@
 package ctguard.cli;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -30,12 +27,6 @@ class FleetIT {
     private static final Path DIR = Path.of("/tmp/ctguard-fleet-it-" + ProcessHandle.current().pid());
     private static final Path SCRIPT = Path.of(System.getProperty("basedir", "."), "..", "scripts", "sshd-hosts.sh").normalize();
 
-    record Run(int exit, String out, String err) {
-        JsonObject json() {
-            return JsonParser.parseString(out).getAsJsonObject();
-        }
-    }
-
     @BeforeAll
     static void hosts() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/sbin/sshd")) && "0".equals(uid()), "needs root and openssh-server");
@@ -52,13 +43,7 @@ class FleetIT {
     private static Run fleet(String... args) {
         List<String> argv = new ArrayList<>(List.of("fleet"));
         argv.addAll(List.of(args));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cl = Cli.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = Cli.execute(cl, argv.toArray(String[]::new));
-        return new Run(exit, out.toString(), err.toString());
+        return Run.inProcess(argv.toArray(String[]::new));
     }
 
     @Test

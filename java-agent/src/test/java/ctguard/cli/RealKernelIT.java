@@ -1,7 +1,6 @@
 package ctguard.cli;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,12 +38,6 @@ class RealKernelIT {
 
     @TempDir
     Path temp;
-
-    record Run(int exit, String out, String err) {
-        JsonObject json() {
-            return JsonParser.parseString(out).getAsJsonObject();
-        }
-    }
 
     @BeforeEach
     void saveOriginals() throws IOException {

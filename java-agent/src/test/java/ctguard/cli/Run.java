@@ -1,0 +1,25 @@
+package ctguard.cli;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/** One ctguard run as the tests see it: exit code, stdout, stderr. */
+record Run(int exit, String out, String err) {
+    JsonObject json() {
+        return JsonParser.parseString(out).getAsJsonObject();
+    }
+
+    /** The command line in this JVM, its output captured. */
+    static Run inProcess(String... argv) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cl = Cli.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int exit = Cli.execute(cl, argv);
+        return new Run(exit, out.toString(), err.toString());
+    }
+}
