@@ -30,10 +30,7 @@ final class NetnsScanner {
         this.root = root;
     }
 
-    record Scan(List<NetnsUsage> namespaces, String note) {
-    }
-
-    Scan scan(Long ownInode) {
+    NodeFiles.OtherNamespaces scan(Long ownInode) {
         Map<Long, Integer> pidByInode = new LinkedHashMap<>();
         try (Stream<Path> procs = Files.list(root.resolve("proc"))) {
             procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
@@ -43,7 +40,7 @@ final class NetnsScanner {
                 }
             });
         } catch (IOException e) {
-            return new Scan(List.of(), "cannot list /proc: " + Errors.describe(e));
+            return new NodeFiles.OtherNamespaces(List.of(), "cannot list /proc: " + Errors.describe(e));
         }
         Map<Long, String> nameByInode = named();
         List<NetnsUsage> found = new ArrayList<>();
@@ -77,7 +74,7 @@ final class NetnsScanner {
         String note = problems.isEmpty() ? null
                 : "could not read the conntrack count of " + problems.size() + " namespace(s): " + String.join(", ", problems.subList(0, Math.min(5, problems.size())))
                 + (pidless.isEmpty() ? " (is /proc/net/stat/nf_conntrack present?)" : " (needs root and 'ip' from iproute2)");
-        return new Scan(List.copyOf(found), note);
+        return new NodeFiles.OtherNamespaces(List.copyOf(found), note);
     }
 
     private Map<Long, String> named() {

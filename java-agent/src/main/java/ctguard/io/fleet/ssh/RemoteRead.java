@@ -1,37 +1,27 @@
 package ctguard.io.fleet.ssh;
 
-import ctguard.core.CtguardException;
 import ctguard.core.NodeState;
-import ctguard.core.TunableState;
-import ctguard.core.Tunables;
+import ctguard.io.NodeFiles;
 import ctguard.io.ProcfsKernel;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.Collections;
-import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Reads a node's conntrack files in one remote shell run and judges them with the local code: the
  * {@link #SCRIPT} prints every file {@link ProcfsKernel} reads, with its mode and whether the remote user
- * may write it; {@link #parse} checks and collects that output; {@link #toNodeState} lays it out under a
- * temporary directory like / and reads it with {@code new ProcfsKernel(tempRoot).read()}, exactly as a
- * local run reads /.
+ * may write it; {@link #parse} checks and collects that output; {@link #toNodeState} hands those files to
+ * {@link ProcfsKernel#read(NodeFiles)}, which judges them exactly as a local run judges /.
  *
  * <p>The script is POSIX sh (dash, bash, busybox ash) and forks five processes whatever the number of
- * files (id, readlink, stat, grep): a fork per file costs ~1.5 ms, a per-file {@code cat} loop over the
- * ~50 files about 140 ms of the node's CPU, this about 5 ms. Output, one item per line:
+ * files (id, readlink, stat, grep twice): a fork per file costs ~1.5 ms, a per-file {@code cat} loop over the
+ * ~50 files about 140 ms of the node's CPU, this about 5 ms. Of /proc/slabinfo (~30 KB, three quarters of
+ * the output otherwise) it sends only the header and the nf_conntrack line, all that is used of it: every
+ * byte is encrypted there and decrypted here. Output, one item per line:
  * <pre>
  * ==ctguard:begin 1
  * ==ctguard:uid 0
@@ -42,8 +32,8 @@ import java.util.stream.Stream;
  * proc/sys/net/netfilter/nf_conntrack_max:262144                grep '' of every readable file
  * ==ctguard:end
  * </pre>
- * Paths are relative to / (the script runs in {@code cd $R}, R=/), so no remote path can point outside
- * the temporary tree; any path that is not one of the expected files is rejected. Lines before
+ * Paths are relative to / (the script runs in {@code cd $R}, R=/), and any path that is not one of
+ * the expected files is rejected. Lines before
  * {@code begin} (a noisy ~/.bashrc) are ignored; a missing {@code end} means truncated output.
  */
 public final class RemoteRead {
@@ -75,7 +65,13 @@ public final class RemoteRead {
             if [ $# -gt 0 ]; then
               stat -L -c "${M}mode %a %n" "$@" 2>/dev/null || { printf '%sls\\n' "$M"; ls -ldL "$@" 2>/dev/null; }
               printf '%sdata\\n' "$M"
+              s=
+              for f; do
+                shift
+                if [ "$f" = proc/slabinfo ]; then s=$f; else set -- "$@" "$f"; fi
+              done
               grep '' /dev/null "$@"
+              [ -z "$s" ] || grep -e '^slabinfo' -e '^# name' -e '^nf_conntrack ' /dev/null "$s"
             fi
             printf '%send\\n' "$M"
             """;
@@ -232,86 +228,76 @@ public final class RemoteRead {
         return files;
     }
 
-    /**
-     * Lays the files out under a new temporary directory, reads it with {@link ProcfsKernel} and deletes it.
-     * Kernel-side errors (nf_conntrack not loaded, unreadable values) are ProcfsKernel's, with the
-     * temporary directory taken out of the message.
-     */
+    /** The node's state, judged from these files by {@link ProcfsKernel#read(NodeFiles)} exactly as a local run judges /. */
     public NodeState toNodeState() {
-        Path root;
-        try {
-            root = Files.createTempDirectory("ctguard-ssh-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary directory for " + host, e);
-        }
-        try {
-            writeTree(root);
-            NodeState state;
-            try {
-                state = new ProcfsKernel(root).read();
-            } catch (CtguardException e) {
-                String msg = e.getMessage() == null ? "" : e.getMessage().replace(" under " + root, "").replace(root.toString(), "");
-                throw new CtguardException(e.exitCode(), msg, e);
-            }
-            return withRemoteWritability(state);
-        } finally {
-            deleteTree(root);
-        }
-    }
-
-    /** Writes the readable files (with their modes) and the proc/self/ns/net link under root. */
-    public void writeTree(Path root) {
-        try {
-            Files.createDirectories(root.resolve("proc"));
-            for (RemoteFile f : files.values()) {
-                if (!f.readable()) {
-                    continue;
-                }
-                Path p = root.resolve(f.path());
-                Files.createDirectories(p.getParent());
-                Files.writeString(p, f.content(), StandardCharsets.UTF_8);
-                int mode = f.mode() != null ? f.mode() : f.writable() ? 0644 : 0444;
-                Files.setPosixFilePermissions(p, permissions(mode | 0400));
-            }
-            if (netnsLink != null) {
-                Path link = root.resolve(NETNS_LINK);
-                Files.createDirectories(link.getParent());
-                Files.createSymbolicLink(link, Path.of(netnsLink));
-            }
-        } catch (IOException | RuntimeException e) {
-            throw new SshException(SshException.Kind.BAD_OUTPUT, host, "cannot lay out the files read from %s: %s".formatted(host, e.getMessage()), e);
-        }
+        return ProcfsKernel.read(new ReadFiles());
     }
 
     /**
-     * ProcfsKernel judged writability by mode and by what this process may do to the temporary copy; on
-     * the node the remote user may not be root, or /proc/sys may be mounted read-only: where the remote
-     * test -w said no, the tunable is not writable, with ProcfsKernel's own wording.
+     * The files the script could read, as {@link NodeFiles}: writability is what the remote {@code test -w}
+     * said for the remote user (who may not be root, on a /proc/sys that may be mounted read-only); other
+     * network namespaces are not read over SSH.
      */
-    NodeState withRemoteWritability(NodeState s) {
-        Map<String, TunableState> tunables = new LinkedHashMap<>();
-        boolean changed = false;
-        for (TunableState t : s.tunables().values()) {
-            TunableState adjusted = t;
-            if (t.writable()) {
-                String path = (Tunables.BUCKETS.equals(t.name()) && !s.bucketsBySysctl() ? Tunables.HASHSIZE_PATH
-                        : Tunables.SYSCTL_DIR + "/" + t.name()).substring(1);
-                RemoteFile f = files.get(path);
-                if (f == null || !f.writable()) {
-                    String dir = "/" + path.substring(0, path.lastIndexOf('/'));
-                    String reason = uid != null && uid == 0 ? "read-only file system: " + dir + " is mounted read-only (as in many containers)"
-                            : "permission denied: needs root (running as uid " + (uid == null ? "unknown" : uid) + ")";
-                    adjusted = new TunableState(t.name(), t.value(), false, reason);
-                    changed = true;
-                }
+    private final class ReadFiles implements NodeFiles {
+        private RemoteFile file(String path) {
+            RemoteFile f = files.get(path.substring(1));
+            return f != null && f.readable() ? f : null;
+        }
+
+        @Override
+        public boolean exists(String path) {
+            return file(path) != null;
+        }
+
+        @Override
+        public String read(String path) {
+            RemoteFile f = file(path);
+            return f == null ? null : f.content();
+        }
+
+        @Override
+        public List<String> list(String dir) {
+            String prefix = dir.substring(1) + "/";
+            return files.values().stream().filter(RemoteFile::readable).map(RemoteFile::path)
+                    .filter(p -> p.startsWith(prefix) && p.indexOf('/', prefix.length()) < 0)
+                    .map(p -> p.substring(prefix.length())).toList();
+        }
+
+        @Override
+        public Integer mode(String path) {
+            RemoteFile f = file(path);
+            if (f == null) {
+                return null;
             }
-            tunables.put(t.name(), adjusted);
+            // neither stat nor ls on the node: the mode follows what test -w said
+            return f.mode() != null ? f.mode() : f.writable() ? 0644 : 0444;
         }
-        if (!changed) {
-            return s;
+
+        @Override
+        public boolean writable(String path) {
+            RemoteFile f = file(path);
+            return f != null && f.writable();
         }
-        return new NodeState(s.host(), s.kernel(), s.count(), Collections.unmodifiableMap(tunables), s.hashsize(), s.stats(), s.statsNote(),
-                s.ramBytes(), s.entrySize(), s.initialNetns(), s.netns(), s.bucketsBySysctl(), s.namespaces(), s.namespacesNote());
+
+        @Override
+        public long uid() {
+            return uid == null ? -1 : uid;
+        }
+
+        @Override
+        public String link(String path) {
+            return path.equals("/" + NETNS_LINK) ? netnsLink : null;
+        }
+
+        @Override
+        public OtherNamespaces otherNamespaces(Long ownNetnsInode) {
+            return new OtherNamespaces(List.of(), null);
+        }
+
+        @Override
+        public String where() {
+            return "";
+        }
     }
 
     private static String checkPath(String host, String path) {
@@ -363,27 +349,6 @@ public final class RemoteRead {
             }
         }
         return failed;
-    }
-
-    private static Set<PosixFilePermission> permissions(int mode) {
-        Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] all = PosixFilePermission.values(); // OWNER_READ .. OTHERS_EXECUTE, high bit first
-        for (int i = 0; i < 9; i++) {
-            if ((mode & (1 << (8 - i))) != 0) {
-                perms.add(all[i]);
-            }
-        }
-        return perms;
-    }
-
-    static void deleteTree(Path root) {
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            // a leftover temporary directory is not worth failing the host for
-        }
     }
 
     private static SshException bad(String host, String what) {

@@ -112,6 +112,17 @@ class SshNodeReaderTest {
     }
 
     @Test
+    void onlyTheKeyExchangesTheJdkMayLackAreProbedPerConnection() {
+        String probed = "mlkem768x25519-sha256,sntrup761x25519-sha512,curve25519-sha256,curve25519-sha256@libssh.org,curve448-sha512";
+
+        assertEquals("mlkem768x25519-sha256,sntrup761x25519-sha512", SshNodeReader.kexesToProbe(probed, curve -> true));
+        assertEquals(probed, SshNodeReader.kexesToProbe(probed, curve -> false), "a FIPS-restricted JDK: probe them all");
+        assertEquals("mlkem768x25519-sha256,sntrup761x25519-sha512,curve448-sha512",
+                SshNodeReader.kexesToProbe(probed, "X25519"::equals));
+        assertFalse(SshNodeReader.KEXES_TO_PROBE.contains("curve25519"), "this JDK has X25519: " + SshNodeReader.KEXES_TO_PROBE);
+    }
+
+    @Test
     void linux618ValuesArriveIntact() throws IOException {
         start();
         trust(TestSshServer.plainLine(server.knownHostsName(), hostKey.getPublic()));
