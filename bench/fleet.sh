@@ -6,18 +6,25 @@
 #   ctguard fleet                 (one SSH exec per host reading every file, judged locally)
 #   ansible all -m raw            (the same files with cat, ad hoc)
 #   parallel-ssh                  (the same files with cat; Debian package pssh, installed if missing)
-# Median of RUNS runs each. Targets: fleet >= 3x faster than ansible, >= 1.5x faster than parallel-ssh.
+# Median of RUNS runs each, the order rotating every run. Besides wall time it prints each tool's own CPU
+# (client) and the CPU the sshd spent on its sessions (node): on a real fleet every node has its own sshd,
+# here one sshd on the same cores serves all 100 "nodes" and every tool.
+# The node's login shell runs as root with a fresh home (an empty /root bind-mounted in the sshd's own
+# mount namespace), as on a freshly installed node; -H keeps this machine's /root, whose ~/.bashrc runs
+# on every session of every tool.
+# Targets: fleet >= 3x faster than ansible, >= 1.5x faster than parallel-ssh.
 #
-# Usage: bench/fleet.sh [-n HOSTS] [-f FORKS] [-r RUNS]      (root; defaults 100, 20, 3)
+# Usage: bench/fleet.sh [-n HOSTS] [-f FORKS] [-r RUNS] [-H]      (root; defaults 100, 20, 3)
 set -euo pipefail
 export LC_ALL=C
-HOSTS=100; FORKS=20; RUNS=3
+HOSTS=100; FORKS=20; RUNS=3; NODE_HOME=fresh
 while [[ $# -gt 0 ]]; do
     case $1 in
         -n) HOSTS=$2; shift 2 ;;
         -f) FORKS=$2; shift 2 ;;
         -r) RUNS=$2; shift 2 ;;
-        -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -H) NODE_HOME=this-machine; shift ;;
+        -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "fleet.sh: unknown argument $1" >&2; exit 64 ;;
     esac
 done
@@ -27,7 +34,12 @@ JAR=$ROOT/java-agent/target/ctguard.jar
 [[ -f $JAR ]] || (cd "$ROOT" && mvn -q -B package -DskipTests)
 ANSIBLE=$ROOT/.venv/bin/ansible
 [[ -x $ANSIBLE ]] || (cd "$ROOT" && make -s venv)
-command -v parallel-ssh >/dev/null || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q pssh >/dev/null; }
+missing=()
+command -v parallel-ssh >/dev/null || missing+=(pssh)
+[[ -x /usr/bin/time ]] || missing+=(time)
+if [[ ${#missing[@]} -gt 0 ]]; then
+    apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null
+fi
 SSHD=$(command -v sshd || echo /usr/sbin/sshd)
 
 TMP=$(mktemp -d /tmp/ctguard-bench-fleet.XXXXXX)
@@ -51,7 +63,15 @@ StrictModes no
 MaxStartups 500
 MaxSessions 500
 CONF
-"$SSHD" -f "$TMP/sshd_config" -E "$TMP/sshd.log"
+if [[ $NODE_HOME == fresh ]]; then
+    mkdir -m 700 "$TMP/node-home"
+    unshare --mount --propagation private sh -c 'mount --bind "$1" /root && shift && exec "$@"' sh \
+        "$TMP/node-home" "$SSHD" -f "$TMP/sshd_config" -E "$TMP/sshd.log"
+else
+    "$SSHD" -f "$TMP/sshd_config" -E "$TMP/sshd.log"
+fi
+for _ in $(seq 50); do [[ -s $TMP/sshd.pid ]] && break; sleep 0.1; done
+SSHD_PID=$(cat "$TMP/sshd.pid")
 echo "[127.0.0.1]:$PORT $(cut -d' ' -f1-2 "$TMP/host_key.pub")" > "$TMP/known_hosts"
 {
     echo "all:"; echo "  vars:"
@@ -65,28 +85,52 @@ FILES="/proc/sys/net/netfilter/nf_conntrack_* /sys/module/nf_conntrack/parameter
 READ="cat $FILES 2>/dev/null; true"
 SSH_OPTS=(-O "UserKnownHostsFile=$TMP/known_hosts" -O StrictHostKeyChecking=yes -O "IdentityFile=$TMP/client_key")
 
-time_ms() {
-    local s=${EPOCHREALTIME/[.,]/}
-    "$@" > "$TMP/out" 2>&1 || { echo "exit $? from $1: $(tail -c 300 "$TMP/out" | tr "\n" " ")" >> "$TMP/errors"; }
-    local e=${EPOCHREALTIME/[.,]/}
-    echo $(( (e - s) / 1000 ))
+# Runs one tool; appends "wall_ms client_ms node_ms" to the named array. Node CPU: what the sshd
+# listener reaped from its session processes (and theirs), read from /proc/PID/stat (cutime, cstime).
+reaped_ms() { awk -v hz="$(getconf CLK_TCK)" '{ print int(($16 + $17) * 1000 / hz) }' "/proc/$SSHD_PID/stat"; }
+measure() {
+    local -n into=$1; shift
+    local before s e
+    before=$(reaped_ms)
+    s=${EPOCHREALTIME/[.,]/}
+    /usr/bin/time -f '%U %S' -o "$TMP/time" "$@" > "$TMP/out" 2>&1 \
+        || echo "exit $? from $1: $(tail -c 300 "$TMP/out" | tr "\n" " ")" >> "$TMP/errors"
+    e=${EPOCHREALTIME/[.,]/}
+    sleep 0.5   # the last sessions' processes are reaped after the client has gone
+    into+=("$(( (e - s) / 1000 )) $(awk '{ print int(($1 + $2) * 1000) }' "$TMP/time") $(( $(reaped_ms) - before ))")
 }
-median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
+column_median() { local col=$1; shift; printf '%s\n' "$@" | awk -v c="$col" '{ print $c }' | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
+
+run_fleet() { measure fleet java -jar "$JAR" fleet -i "$TMP/inventory.yml" --known-hosts "$TMP/known_hosts" --forks "$FORKS" --json; }
+run_ansible() {
+    measure ansible env LC_ALL=C.UTF-8 ANSIBLE_HOST_KEY_CHECKING=True ANSIBLE_SSH_ARGS="-o UserKnownHostsFile=$TMP/known_hosts -o ControlMaster=no" \
+        "$ANSIBLE" -i "$TMP/inventory.yml" all -m raw -a "$READ" -f "$FORKS"
+}
+run_pssh() { measure pssh parallel-ssh -h "$TMP/pssh_hosts" -p "$FORKS" "${SSH_OPTS[@]}" -t 60 -i "$READ"; }
 
 fleet=(); ansible=(); pssh=()
+tools=(fleet ansible pssh)
 for r in $(seq "$RUNS"); do
-    fleet+=("$(time_ms java -jar "$JAR" fleet -i "$TMP/inventory.yml" --known-hosts "$TMP/known_hosts" --forks "$FORKS" --json)")
-    ok=$(python3 -c "import json; print(json.load(open('$TMP/out'))['summary']['unknown'])" 2>/dev/null || echo "?")
-    ansible+=("$(time_ms env LC_ALL=C.UTF-8 ANSIBLE_HOST_KEY_CHECKING=True ANSIBLE_SSH_ARGS="-o UserKnownHostsFile=$TMP/known_hosts -o ControlMaster=no" \
-        "$ANSIBLE" -i "$TMP/inventory.yml" all -m raw -a "$READ" -f "$FORKS")")
-    pssh+=("$(time_ms parallel-ssh -h "$TMP/pssh_hosts" -p "$FORKS" "${SSH_OPTS[@]}" -t 60 -i "$READ")")
-    echo "run $r: fleet ${fleet[-1]} ms (unreadable hosts: $ok), ansible ${ansible[-1]} ms, parallel-ssh ${pssh[-1]} ms"
+    for k in 0 1 2; do
+        tool=${tools[$(( (r + k) % 3 ))]}
+        "run_$tool"
+        if [[ $tool == fleet ]]; then
+            unread=$(python3 -c "import json; s=json.load(open('$TMP/out'))['summary']; print(s['unknown'] + s['unreachable'])" 2>/dev/null || echo "?")
+        fi
+    done
+    echo "run $r: fleet ${fleet[-1]%% *} ms (hosts not read: $unread), ansible ${ansible[-1]%% *} ms, parallel-ssh ${pssh[-1]%% *} ms"
 done
-f=$(median "${fleet[@]}"); a=$(median "${ansible[@]}"); p=$(median "${pssh[@]}")
 echo
-printf '%-34s %10s %10s\n' "tool ($HOSTS hosts, forks $FORKS)" "median ms" "vs fleet"
-printf '%-34s %10d %9sx\n' "ctguard fleet" "$f" "1.00"
-printf '%-34s %10d %9sx\n' "ansible -m raw" "$a" "$(awk -v a="$a" -v f="$f" 'BEGIN{printf "%.2f", a/f}')"
-printf '%-34s %10d %9sx\n' "parallel-ssh" "$p" "$(awk -v a="$p" -v f="$f" 'BEGIN{printf "%.2f", a/f}')"
+echo "node home: $NODE_HOME"
+printf '%-30s %10s %9s %12s %10s\n' "tool ($HOSTS hosts, forks $FORKS)" "median ms" "vs fleet" "client cpu ms" "node cpu ms"
+f=$(column_median 1 "${fleet[@]}")
+for tool in fleet ansible pssh; do
+    declare -n runs=$tool
+    w=$(column_median 1 "${runs[@]}"); c=$(column_median 2 "${runs[@]}"); n=$(column_median 3 "${runs[@]}")
+    case $tool in fleet) label="ctguard fleet" ;; ansible) label="ansible -m raw" ;; pssh) label="parallel-ssh" ;; esac
+    printf '%-30s %10d %8sx %12d %10d\n' "$label" "$w" "$(awk -v a="$w" -v f="$f" 'BEGIN{printf "%.2f", a/f}')" "$c" "$n"
+    unset -n runs
+done
+a=$(column_median 1 "${ansible[@]}"); p=$(column_median 1 "${pssh[@]}")
 awk -v a="$a" -v f="$f" 'BEGIN{ r=a/f; printf "%s fleet vs ansible: %.2fx (target >= 3x)\n", (r>=3?"PASS":"MISS"), r }'
 awk -v p="$p" -v f="$f" 'BEGIN{ r=p/f; printf "%s fleet vs parallel-ssh: %.2fx (target >= 1.5x)\n", (r>=1.5?"PASS":"MISS"), r }'

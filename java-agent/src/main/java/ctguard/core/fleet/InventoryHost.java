@@ -7,12 +7,12 @@ import java.util.Objects;
  *
  * @param name         the inventory host name ({@code inventory_hostname})
  * @param address      {@code ansible_host}, else the name
- * @param port         {@code ansible_port}, else 22
+ * @param port         {@code ansible_port}, else {@link #UNSET_PORT}: the SSH client's choice (~/.ssh/config's Port, else 22), as with Ansible
  * @param user         {@code ansible_user}, or null (the SSH client's default: ~/.ssh/config, then the local user)
  * @param identityFile {@code ansible_ssh_private_key_file}, or null; verbatim (a leading {@code ~} is not expanded)
  */
 public record InventoryHost(String name, String address, int port, String user, String identityFile) {
-    public static final int DEFAULT_PORT = 22;
+    public static final int UNSET_PORT = 0;
 
     public InventoryHost {
         Objects.requireNonNull(name, "name");
@@ -22,13 +22,13 @@ public record InventoryHost(String name, String address, int port, String user, 
         if (address == null || address.isBlank()) {
             address = name;
         }
-        if (port < 1 || port > 65535) {
+        if (port != UNSET_PORT && (port < 1 || port > 65535)) {
             throw new IllegalArgumentException("host " + name + ": port " + port + " is outside 1-65535");
         }
     }
 
-    /** A host reached by its name on port 22 with the SSH client's defaults. */
+    /** A host reached by its name with the SSH client's defaults. */
     public static InventoryHost named(String name) {
-        return new InventoryHost(name, name, DEFAULT_PORT, null, null);
+        return new InventoryHost(name, name, UNSET_PORT, null, null);
     }
 }

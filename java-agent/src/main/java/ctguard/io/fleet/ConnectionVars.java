@@ -125,19 +125,19 @@ final class ConnectionVars {
 
     private static int port(String host, String var, Valued v, Warnings warnings) {
         if (v == null || v.value() == null) {
-            return InventoryHost.DEFAULT_PORT;
+            return InventoryHost.UNSET_PORT;
         }
         Object value = v.value();
         if (isVault(value)) {
-            warnings.add(var + " is vault-encrypted, which ctguard does not decrypt; port 22 is used", host);
-            return InventoryHost.DEFAULT_PORT;
+            warnings.add(var + " is vault-encrypted, which ctguard does not decrypt; the SSH client's port is used (~/.ssh/config, else 22)", host);
+            return InventoryHost.UNSET_PORT;
         }
         if (value instanceof YamlFiles.Unsafe unsafe) {
             value = unsafe.value();
         }
         if (value instanceof String s && isTemplate(s)) {
-            warnings.add(var + " '" + s + "' is a Jinja2 template that ctguard does not evaluate; port 22 is used", host);
-            return InventoryHost.DEFAULT_PORT;
+            warnings.add(var + " '" + s + "' is a Jinja2 template that ctguard does not evaluate; the SSH client's port is used (~/.ssh/config, else 22)", host);
+            return InventoryHost.UNSET_PORT;
         }
         long number;
         try {

@@ -56,7 +56,8 @@ class InventoryTest {
     void hostDefaults() {
         InventoryHost h = new InventoryHost("web1", null, 22, null, null);
         assertEquals("web1", h.address());
-        assertThrows(IllegalArgumentException.class, () -> new InventoryHost("web1", null, 0, null, null));
+        assertEquals(InventoryHost.UNSET_PORT, InventoryHost.named("web1").port(), "the SSH client picks the port");
+        assertThrows(IllegalArgumentException.class, () -> new InventoryHost("web1", null, -1, null, null));
         assertThrows(IllegalArgumentException.class, () -> new InventoryHost("web1", null, 65536, null, null));
         assertThrows(IllegalArgumentException.class, () -> new InventoryHost(" ", null, 22, null, null));
     }

@@ -60,7 +60,7 @@ class InventoryLoaderAnsibleTest {
     void theJsonOfAnsibleInventory() {
         Inventory inv = AnsibleInventory.parse(JSON, "ansible-inventory -i x", 1000, List.of("ansible-inventory: earlier"));
         assertEquals(Inventory.SOURCE_ANSIBLE_INVENTORY, inv.source());
-        assertEquals(List.of(new InventoryHost("u1", "u1", 22, "{{ lookup('env', 'USER') }}", null),
+        assertEquals(List.of(new InventoryHost("u1", "u1", InventoryHost.UNSET_PORT, "{{ lookup('env', 'USER') }}", null),
                 new InventoryHost("a1", "10.0.0.1", 2200, null, null),
                 new InventoryHost("b1", "b1", 22, null, "~/.ssh/b")), List.copyOf(inv.hosts().values()));
         assertEquals(Map.of("all", Set.of("u1", "a1", "b1"), "ungrouped", Set.of("u1"), "alpha", Set.of("a1", "b1"),

@@ -101,7 +101,7 @@ class InventoryLoaderTest {
         assertEquals(Set.of(), inv.groups().get("ungrouped"));
         assertEquals("ctl1.example.org", inv.hosts().keySet().iterator().next());
         for (InventoryHost h : inv.hosts().values()) {
-            assertEquals(new InventoryHost(h.name(), h.name(), 22, "deploy", null), h);
+            assertEquals(new InventoryHost(h.name(), h.name(), InventoryHost.UNSET_PORT, "deploy", null), h);
         }
         assertEquals(List.of("net1.example.org", "net2.example.org", "cmp040.example.org"),
                 HostPattern.select(inv, "network:cmp04*"));
@@ -113,13 +113,13 @@ class InventoryLoaderTest {
         InventoryHost t1 = inv.host("t1.example.org");
         InventoryHost t2 = inv.host("t2.example.org");
         assertEquals("{{ inventory_hostname }}.mgmt.example.org", t1.address());
-        assertEquals(22, t2.port());
+        assertEquals(InventoryHost.UNSET_PORT, t2.port(), "a template is not evaluated: ~/.ssh/config or 22 decides");
         assertEquals("{{ not a template }}", t2.user(), "!unsafe: a plain string");
         assertEquals(2, inv.warnings().size(), inv.warnings().toString());
         assertTrue(inv.warnings().get(0).startsWith("2 hosts (t1.example.org, t2.example.org): ansible_host "
                 + "'{{ inventory_hostname }}.mgmt.example.org' is a Jinja2 template"), inv.warnings().get(0));
         assertTrue(inv.warnings().get(1).startsWith("host t2.example.org: ansible_port '{{ custom_port }}'"), inv.warnings().get(1));
-        assertTrue(inv.warnings().get(1).contains("port 22 is used"));
+        assertTrue(inv.warnings().get(1).contains("the SSH client's port is used"));
     }
 
     @Test
