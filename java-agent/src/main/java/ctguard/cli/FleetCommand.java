@@ -37,7 +37,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 @Command(name = "fleet", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Read-only pre-flight of a whole inventory over SSH: reads every node's conntrack files in one SSH exec (no agent needed on the nodes), judges them with the same rules as check, and prints the worst node first. Unreachable nodes are listed with the reason and count as UNKNOWN. Exit code: the worst verdict (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).")
+        description = "Read-only pre-flight of a whole inventory over SSH: reads every node's conntrack files in one SSH exec (no agent needed on the nodes), judges them with the same rules as check, and prints the worst node first. Unreachable nodes are listed with the reason and count as UNKNOWN. Each host is reached as Ansible would: ansible_host, ansible_port, ansible_user and ansible_ssh_private_key_file first, then ~/.ssh/config (HostName, Port, User, IdentityFile), keys from ssh-agent; public-key authentication only. Exit code: the worst verdict (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).")
 final class FleetCommand implements java.util.concurrent.Callable<Integer> {
     @Spec
     CommandSpec spec;

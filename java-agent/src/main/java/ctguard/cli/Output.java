@@ -9,7 +9,7 @@ import java.io.PrintWriter;
 
 /** Prints a result in the format asked for, on the command's own stdout. */
 public final class Output {
-    @Option(names = "--json", description = "Print one ctguard/v1 JSON object on stdout and nothing else there.")
+    @Option(names = "--json", description = "Print one JSON object on stdout and nothing else there (schema ctguard/v1; for fleet, ctguard-fleet/v1).")
     boolean json;
 
     @Spec(Spec.Target.MIXEE)
