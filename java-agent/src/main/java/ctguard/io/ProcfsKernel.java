@@ -40,8 +40,7 @@ public final class ProcfsKernel implements Kernel {
 
     /** The node's state from its files; CtguardException when nf_conntrack is not loaded or a value is unreadable. */
     public static NodeState read(NodeFiles files) {
-        String sysctls = Tunables.SYSCTL_DIR + "/";
-        if (!files.exists(sysctls + Tunables.MAX)) {
+        if (!files.exists(sysctl(Tunables.MAX))) {
             throw new CtguardException(ExitCode.UNAVAILABLE, "nf_conntrack is not loaded (%s/%s is absent): load it with 'modprobe nf_conntrack'"
                     .formatted(Tunables.SYSCTL_DIR, Tunables.MAX) + " and list it in /etc/modules-load.d to keep it across reboots");
         }
@@ -55,7 +54,7 @@ public final class ProcfsKernel implements Kernel {
         }
         String hashsizeText = files.read(Tunables.HASHSIZE_PATH);
         Long hashsize = hashsizeText == null ? null : ProcFormats.integer(Tunables.HASHSIZE_PATH, hashsizeText);
-        boolean bucketsBySysctl = ownerWritable(files, sysctls + Tunables.BUCKETS);
+        boolean bucketsBySysctl = ownerWritable(files, sysctl(Tunables.BUCKETS));
         if (!tunables.get(Tunables.BUCKETS).writable() && !bucketsBySysctl && writability(files, Tunables.HASHSIZE_PATH, true, initial) == null) {
             // older kernels: the sysctl is read-only everywhere, the module parameter takes the new size
             tunables.put(Tunables.BUCKETS, new TunableState(Tunables.BUCKETS, tunables.get(Tunables.BUCKETS).value(), true, null));
@@ -75,14 +74,14 @@ public final class ProcfsKernel implements Kernel {
             throw new CtguardException(ExitCode.UNAVAILABLE, "/proc/meminfo is not readable" + files.where());
         }
         return new NodeState(text(files, "/proc/sys/kernel/hostname", "unknown"), text(files, "/proc/sys/kernel/osrelease", "unknown"),
-                integer(files, sysctls + Tunables.COUNT), java.util.Collections.unmodifiableMap(tunables), hashsize,
+                integer(files, sysctl(Tunables.COUNT)), java.util.Collections.unmodifiableMap(tunables), hashsize,
                 stats, statsNote, ProcFormats.memTotal(meminfo), entrySize(files), initial, netns, bucketsBySysctl,
                 others.found(), others.note());
     }
 
     @Override
     public void write(String tunable, long value) {
-        String path = Tunables.SYSCTL_DIR + "/" + tunable;
+        String path = sysctl(tunable);
         if (Tunables.BUCKETS.equals(tunable) && !ownerWritable(files, path)) {
             path = Tunables.HASHSIZE_PATH;
         }
@@ -105,8 +104,12 @@ public final class ProcfsKernel implements Kernel {
         }
     }
 
+    private static String sysctl(String name) {
+        return Tunables.SYSCTL_DIR + "/" + name;
+    }
+
     private static TunableState tunable(NodeFiles files, String name, Boolean initialNetns) {
-        String path = Tunables.SYSCTL_DIR + "/" + name;
+        String path = sysctl(name);
         String reason = writability(files, path, Tunables.isGlobal(name), initialNetns);
         return new TunableState(name, integer(files, path), reason == null, reason);
     }
@@ -154,7 +157,7 @@ public final class ProcfsKernel implements Kernel {
 
     /** Events count only when forced on (1); the default 2 allocates the area only for listeners. */
     private static boolean flag(NodeFiles files, String name) {
-        String v = files.read(Tunables.SYSCTL_DIR + "/" + name);
+        String v = files.read(sysctl(name));
         return v != null && v.trim().equals("1");
     }
 

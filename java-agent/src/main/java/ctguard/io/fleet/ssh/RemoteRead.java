@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * ==ctguard:uid 0
  * ==ctguard:netns net:[4026531833]                     readlink of /proc/self/ns/net
  * ==ctguard:file R W proc/sys/net/netfilter/nf_conntrack_max    each regular file; R, W: test -r, -w
- * ==ctguard:mode 644 proc/sys/net/netfilter/nf_conntrack_max    stat -L -c %a (or ==ctguard:ls and ls -ldL lines)
+ * ==ctguard:mode 644 proc/sys/net/netfilter/nf_conntrack_max    stat -L -c %a (or ==ctguard:ls and ls -ldL lines); not slabinfo's
  * ==ctguard:data
  * proc/sys/net/netfilter/nf_conntrack_max:262144                grep '' of every readable file
  * ==ctguard:end
@@ -54,22 +54,21 @@ public final class RemoteRead {
             set -- proc/sys/net/netfilter/nf_conntrack_* sys/module/nf_conntrack/parameters/hashsize \\
               proc/net/stat/nf_conntrack proc/meminfo proc/slabinfo sys/kernel/slab/nf_conntrack/slab_size \\
               proc/sys/kernel/osrelease proc/sys/kernel/hostname proc/sys/kernel/dmesg_restrict
+            s=
             for f; do
               shift
               [ -f "$f" ] || continue
               r=0; w=0
               [ -w "$f" ] && w=1
-              [ -r "$f" ] && r=1 && set -- "$@" "$f"
+              if [ -r "$f" ]; then
+                r=1
+                if [ "$f" = proc/slabinfo ]; then s=$f; else set -- "$@" "$f"; fi
+              fi
               printf '%sfile %s %s %s\\n' "$M" "$r" "$w" "$f"
             done
             if [ $# -gt 0 ]; then
               stat -L -c "${M}mode %a %n" "$@" 2>/dev/null || { printf '%sls\\n' "$M"; ls -ldL "$@" 2>/dev/null; }
               printf '%sdata\\n' "$M"
-              s=
-              for f; do
-                shift
-                if [ "$f" = proc/slabinfo ]; then s=$f; else set -- "$@" "$f"; fi
-              done
               grep '' /dev/null "$@"
               [ -z "$s" ] || grep -e '^slabinfo' -e '^# name' -e '^nf_conntrack ' /dev/null "$s"
             fi
