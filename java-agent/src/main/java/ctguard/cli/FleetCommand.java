@@ -62,10 +62,12 @@ final class FleetCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--forks", paramLabel = "N", defaultValue = "20", description = "Hosts read at once (1..500). Default: ${DEFAULT-VALUE}.")
     String forks;
 
-    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "10s", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            description = "Per host: time allowed to connect, exchange keys and authenticate. Default: ${DEFAULT-VALUE}.")
     String connectTimeout;
 
-    @Option(names = "--command-timeout", paramLabel = "DURATION", defaultValue = "30s", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--command-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            description = "Per host: from starting the remote read until it has exited. Default: ${DEFAULT-VALUE}.")
     String commandTimeout;
 
     @Option(names = "--remote-agent", paramLabel = "PATH",
