@@ -1,11 +1,9 @@
 package ctguard.cli;
 
-import ctguard.core.CheckPolicy;
-import ctguard.core.Checker;
-import ctguard.core.LogScan;
-import ctguard.core.NodeState;
+import ctguard.core.Check;
 import ctguard.core.Result;
 import ctguard.core.Units;
+import ctguard.core.Waiter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -13,7 +11,14 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Judge this node's conntrack headroom. Exit code: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (Nagios). CRITICAL when the table is at or above --crit-fill or the kernel logged 'table full, dropping packet' within --since; WARNING at --warn-fill, when chains average more than --max-chain entries per bucket (now, or at a full table), and when drop counters are above zero (--on-drops).")
+        description = {"Judge this node's conntrack headroom. Exit code: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (Nagios).",
+                "CRITICAL when the table is at or above --crit-fill or the kernel logged 'table full, dropping packet' within --since "
+                        + "(naming the network namespace on kernels that say which). WARNING at --warn-fill; when chains average more than "
+                        + "--max-chain entries per bucket (now, or at a full table); when one full table needs more memory than "
+                        + "--memory-budget (over_budget) or max is 0 (no limit); and when drop, early_drop, insert_failed or chain-too-long "
+                        + "counters rose (--on-drops).",
+                "Counters count since boot, so check judges their rise since the previous check, which it remembers in --counter-cache; "
+                        + "without an earlier check of this boot it judges the totals."})
 final class CheckCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -35,25 +40,21 @@ final class CheckCommand implements Callable<Integer> {
             description = "auto (journal if journald keeps one, else dmesg), journal, dmesg, none, or a file of ISO-timestamped lines. Default: ${DEFAULT-VALUE}.")
     String kernelLog;
 
+    @Option(names = "--counter-cache", paramLabel = "FILE",
+            description = "Where check keeps the counters it saw, to judge their rise at the next check (under --root). "
+                    + "A monitoring user who cannot write the state dir names a file of its own. When it cannot be written, "
+                    + "check says so and judges totals since boot. Default: STATE_DIR/" + ctguard.io.FileCounterHistory.FILE_NAME + ".")
+    String counterCache;
+
     @Mixin
     BudgetOption budget;
 
     @Override
     public Integer call() {
-        CheckPolicy policy = thresholds.policy();
-        var sinceDuration = Units.parseDuration("--since", since);
+        var options = new Check.Options(thresholds.policy(), budget.budget(), Units.parseDuration("--since", since));
         Wiring wiring = new Wiring(common);
-        NodeState node = wiring.kernel().read();
-        LogScan log = wiring.kernelLog(kernelLog).scan(sinceDuration);
-        Result.Builder result = Result.builder("check", node, budget.budget());
-        result.kernelLog = log;
-        if (!log.readable()) {
-            result.warnings.add("kernel log unreadable: " + log.note());
-        } else if (log.note() != null) {
-            result.warnings.add("kernel log: " + log.note());
-        }
-        result.verdict = Checker.judge(node, log, policy);
-        output.print(result.build(), prometheus);
-        return result.verdict.status().exitCode().code();
+        Result result = new Check(wiring.kernel(), wiring.kernelLog(kernelLog), wiring.counterHistory(counterCache), Waiter.SYSTEM).run(options);
+        output.print(result, prometheus);
+        return result.verdict().status().exitCode().code();
     }
 }

@@ -34,7 +34,7 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
     static final String DEFAULT_PATH = "/etc/conntrack-guard/ctguard.yml";
     static final String ENVIRONMENT = "CTGUARD_CONFIG";
     private static final int MAX_BYTES = 64 * 1024;
-    private static final Set<String> COMMANDS = Set.of("status", "check", "plan", "prepare", "restore", "persist");
+    private static final Set<String> COMMANDS = Set.of("status", "check", "plan", "prepare", "tune", "restore", "persist");
 
     private final Map<String, Object> values;
 

@@ -2,15 +2,18 @@ package ctguard.cli;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import ctguard.core.Check;
 import ctguard.core.CheckPolicy;
-import ctguard.core.Checker;
+import ctguard.core.CounterHistory;
 import ctguard.core.CtguardException;
 import ctguard.core.ExitCode;
+import ctguard.core.Kernel;
+import ctguard.core.KernelLog;
 import ctguard.core.LogScan;
 import ctguard.core.MemoryBudget;
-import ctguard.core.NodeState;
 import ctguard.core.Result;
 import ctguard.core.Units;
+import ctguard.core.Waiter;
 import ctguard.core.fleet.HostPattern;
 import ctguard.core.fleet.Inventory;
 import ctguard.core.fleet.InventoryHost;
@@ -28,6 +31,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -147,12 +151,11 @@ final class FleetCommand implements java.util.concurrent.Callable<Integer> {
             if (remote.fromAgent()) {
                 return new FleetReport.Outcome(host.name(), JsonParser.parseString(remote.agentJson().strip()).getAsJsonObject(), null);
             }
-            NodeState node = remote.state();
-            Result.Builder result = Result.builder("check", node, memoryBudget);
-            result.kernelLog = LogScan.unreadable("remote", 0,
+            KernelLog notRead = since -> LogScan.unreadable("remote", 0,
                     "the kernel log and other network namespaces are not read over SSH; --remote-agent runs ctguard check on the node");
-            result.verdict = Checker.judge(node, result.kernelLog, policy);
-            return new FleetReport.Outcome(host.name(), JsonRenderer.object(result.build()), null);
+            Result result = new Check(Kernel.readOnly(remote.state()), notRead, CounterHistory.NONE, Waiter.SYSTEM)
+                    .run(new Check.Options(policy, memoryBudget, Duration.ZERO));
+            return new FleetReport.Outcome(host.name(), JsonRenderer.object(result), null);
         } catch (CtguardException e) {
             return new FleetReport.Outcome(host.name(), null, e.getMessage());
         } catch (RuntimeException e) {

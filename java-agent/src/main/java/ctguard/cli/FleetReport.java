@@ -105,7 +105,7 @@ final class FleetReport {
             out.append(String.format(Locale.ROOT, "%-" + width + "s  %s  %19s  %5.1f%%  %9d  %6.2f  %8s  %9s  %10s%n",
                     o.host(), verdict, u.get("fullest_count").getAsLong() + "/" + u.get("max").getAsLong(),
                     fill(o) * 100, u.get("buckets").getAsLong(), u.get("entries_per_bucket").getAsDouble(), drops,
-                    timeWait == null ? "n/a" : timeWait.get("after").getAsString() + "s", Units.formatBytes(m.get("table_bytes_at_max").getAsLong())));
+                    timeWait == null ? "n/a" : timeWait.get("after").getAsString() + "s", atMax(m)));
         }
         Map<Status, Integer> c = counts();
         out.append(String.format(Locale.ROOT, "%n%d hosts: %d OK, %d WARNING, %d CRITICAL, %d UNKNOWN (%d unreachable or failed); inventory read with %s%n",
@@ -127,12 +127,13 @@ final class FleetReport {
             JsonObject u = o.result().getAsJsonObject("usage");
             JsonObject m = o.result().getAsJsonObject("memory");
             double fill = fill(o);
-            double budget = m.get("budget_bytes").getAsLong() == 0 ? 0
-                    : (double) m.get("table_bytes_at_max").getAsLong() / m.get("budget_bytes").getAsLong();
+            JsonElement atMax = m.get("table_bytes_at_max");
+            double budget = atMax.isJsonNull() ? 1 : m.get("budget_bytes").getAsLong() == 0 ? 0
+                    : (double) atMax.getAsLong() / m.get("budget_bytes").getAsLong();
             rows.append("<tr><td>").append(escape(o.host())).append("</td><td class=\"").append(css).append("\">")
                     .append(o.status().name()).append("</td>")
                     .append(bar(fill, "%d of %d (%.1f%%)".formatted(u.get("fullest_count").getAsLong(), u.get("max").getAsLong(), fill * 100)))
-                    .append(bar(budget, "%s of %s (%.0f%%)".formatted(Units.formatBytes(m.get("table_bytes_at_max").getAsLong()),
+                    .append(bar(budget, "%s of %s (%.0f%%)".formatted(atMax(m),
                             Units.formatBytes(m.get("budget_bytes").getAsLong()), budget * 100)))
                     .append("<td>").append(escape(reasons(o.result()))).append("</td></tr>\n");
         }
@@ -175,8 +176,15 @@ final class FleetReport {
         return s.toString();
     }
 
+    /** The fullest namespace's fill; an unlimited max (0) has none and sorts as empty. */
     private static double fill(Outcome o) {
-        return o.result() == null ? 0 : o.result().getAsJsonObject("usage").get("fullest_fill_ratio").getAsDouble();
+        JsonElement ratio = o.result() == null ? null : o.result().getAsJsonObject("usage").get("fullest_fill_ratio");
+        return ratio == null || ratio.isJsonNull() ? 0 : ratio.getAsDouble();
+    }
+
+    private static String atMax(JsonObject memory) {
+        JsonElement bytes = memory.get("table_bytes_at_max");
+        return bytes.isJsonNull() ? "unbounded" : Units.formatBytes(bytes.getAsLong());
     }
 
     static String escape(String s) {

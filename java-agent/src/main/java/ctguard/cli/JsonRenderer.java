@@ -8,6 +8,7 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import ctguard.core.ConntrackStats;
+import ctguard.core.CounterIncrease;
 import ctguard.core.ExitCode;
 import ctguard.core.FileChange;
 import ctguard.core.LogScan;
@@ -76,6 +77,7 @@ final class JsonRenderer {
         o.add("usage", usage(r.usage()));
         o.add("namespaces", namespaces(r));
         o.add("stats", stats(r.stats()));
+        o.add("stats_increase", statsIncrease(r.statsIncrease()));
         if (r.stats() == null && r.statsNote() != null) {
             o.addProperty("stats_note", r.statsNote());
         }
@@ -84,6 +86,9 @@ final class JsonRenderer {
         o.add("kernel_log", kernelLog(r.kernelLog()));
         o.add("snapshot", snapshot(r.snapshot()));
         o.add("plan", plan(r.plan()));
+        if (r.tunePlan() != null) {
+            o.add("tune_plan", plan(r.tunePlan()));
+        }
         if (r.files() != null) {
             o.add("files", files(r.files()));
         }
@@ -106,12 +111,14 @@ final class JsonRenderer {
         o.addProperty("max", u.max());
         o.addProperty("buckets", u.buckets());
         o.addProperty("hashsize", u.hashsize());
-        o.addProperty("fill_ratio", round(u.fillRatio()));
+        // max 0 is "no limit": fill and the chain length at max do not apply
+        o.addProperty("unlimited", u.unlimited());
+        o.addProperty("fill_ratio", u.unlimited() ? null : round(u.fillRatio()));
         o.addProperty("entries_per_bucket", round(u.entriesPerBucket()));
-        o.addProperty("entries_per_bucket_at_max", round(u.entriesPerBucketAtMax()));
+        o.addProperty("entries_per_bucket_at_max", u.unlimited() ? null : round(u.entriesPerBucketAtMax()));
         o.addProperty("fullest_count", u.fullestCount());
         o.addProperty("fullest_namespace", u.fullestNamespace());
-        o.addProperty("fullest_fill_ratio", round(u.fullestFillRatio()));
+        o.addProperty("fullest_fill_ratio", u.unlimited() ? null : round(u.fullestFillRatio()));
         return o;
     }
 
@@ -127,7 +134,7 @@ final class JsonRenderer {
             j.addProperty("name", n.name());
             j.addProperty("pid", n.pid());
             j.addProperty("count", n.count());
-            j.addProperty("fill_ratio", r.usage() == null ? null : round((double) n.count() / r.usage().max()));
+            j.addProperty("fill_ratio", r.usage() == null || r.usage().unlimited() ? null : round((double) n.count() / r.usage().max()));
             a.add(j);
         }
         return a;
@@ -142,6 +149,19 @@ final class JsonRenderer {
         o.addProperty("early_drop", s.earlyDrop());
         o.addProperty("insert_failed", s.insertFailed());
         o.addProperty("search_restart", s.searchRestart());
+        o.addProperty("chain_too_long", s.chainTooLong());
+        o.addProperty("clash_resolved", s.clashResolved());
+        return o;
+    }
+
+    /** The counters' rise since the previous check of this boot and namespace; null when judged since boot. */
+    private static JsonElement statsIncrease(CounterIncrease i) {
+        if (i == null) {
+            return JsonNull.INSTANCE;
+        }
+        JsonObject o = stats(i.increase()).getAsJsonObject();
+        o.addProperty("since", i.since().toString());
+        o.addProperty("interval_seconds", i.intervalSeconds());
         return o;
     }
 
@@ -155,11 +175,12 @@ final class JsonRenderer {
         o.addProperty("entry_bytes_source", m.entryBytesSource());
         o.addProperty("hash_bytes", m.hashBytes());
         o.addProperty("table_bytes_now", m.tableBytesNow());
-        o.addProperty("table_bytes_at_max", m.tableBytesAtMax());
+        o.addProperty("table_bytes_at_max", m.unbounded() ? null : m.tableBytesAtMax());
         o.addProperty("active_namespaces", m.activeNamespaces());
-        o.addProperty("table_bytes_worst", m.tableBytesWorst());
+        o.addProperty("table_bytes_worst", m.unbounded() ? null : m.tableBytesWorst());
         o.addProperty("budget_bytes", m.budgetBytes());
         o.addProperty("budget", m.budget());
+        o.addProperty("over_budget", m.overBudget());
         return o;
     }
 
@@ -214,6 +235,7 @@ final class JsonRenderer {
             return JsonNull.INSTANCE;
         }
         JsonObject o = new JsonObject();
+        o.addProperty("kind", p.kind());
         JsonObject targets = new JsonObject();
         JsonArray items = new JsonArray();
         for (Plan.Item i : p.items()) {
@@ -231,8 +253,11 @@ final class JsonRenderer {
         o.addProperty("ceiling", p.ceiling());
         o.addProperty("entry_bytes", p.entryBytes());
         o.addProperty("bytes_at_target", p.bytesAtTarget());
+        o.addProperty("bytes_at_current", p.bytesAtCurrent());
         o.addProperty("budget_bytes", p.budgetBytes());
         o.addProperty("over_budget", p.overBudget());
+        o.addProperty("node_over_budget", p.nodeOverBudget());
+        o.addProperty("balanced_max", p.balancedMax());
         o.addProperty("for_other_node", p.forOtherNode());
         return o;
     }

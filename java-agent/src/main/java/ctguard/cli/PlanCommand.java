@@ -3,6 +3,7 @@ package ctguard.cli;
 import ctguard.core.CtguardException;
 import ctguard.core.EntrySize;
 import ctguard.core.NodeState;
+import ctguard.core.Plan;
 import ctguard.core.PlanRequest;
 import ctguard.core.Planner;
 import ctguard.core.Result;
@@ -14,7 +15,10 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 @Command(name = "plan", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Show the values prepare would set and why, with their memory cost. Changes nothing. With --ram (and --entry-bytes) it plans for another node and does not read this one.")
+        description = {"Show both sizings with their memory cost and why each value was chosen: what prepare would set before an upgrade "
+                + "(raise only), and the balanced sizing tune would set (max at the budget ceiling, which may be lower than today's). "
+                + "Changes nothing.",
+                "With --ram (and --entry-bytes) it plans for another node and does not read this one."})
 final class PlanCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -43,7 +47,8 @@ final class PlanCommand implements Callable<Integer> {
                 throw CtguardException.usage("--entry-bytes: " + entry + " is out of range: it must be between 1 and 65536");
             }
             result = Result.withoutNode("plan");
-            result.plan = Planner.planForNode(ramBytes, entry, request);
+            result.plan = Planner.forNode(Plan.PREPARE, ramBytes, entry, request);
+            result.tunePlan = Planner.forNode(Plan.TUNE, ramBytes, entry, request);
             if (entryBytes == null) {
                 result.warnings.add("entry size unknown: assumed " + EntrySize.UNKNOWN_BYTES + " B; give --entry-bytes for the target kernel");
             }
@@ -53,10 +58,13 @@ final class PlanCommand implements Callable<Integer> {
             }
             NodeState node = new Wiring(common).kernel().read();
             result = Result.builder("plan", node, request.budget());
-            result.plan = Planner.plan(node, request);
+            result.plan = Planner.prepare(node, request);
+            result.tunePlan = Planner.tune(node, request);
         }
-        if (result.plan.overBudget()) {
-            result.warnings.add("the plan exceeds the memory budget: prepare would refuse it without --force");
+        for (Plan plan : new Plan[] {result.plan, result.tunePlan}) {
+            if (plan.overBudget()) {
+                result.warnings.add("the %s plan exceeds the memory budget: %s would refuse it without --force".formatted(plan.kind(), plan.kind()));
+            }
         }
         output.print(result.build(), false);
         return 0;

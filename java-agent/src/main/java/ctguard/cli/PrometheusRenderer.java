@@ -18,11 +18,18 @@ final class PrometheusRenderer {
         p.gauge("ctguard_conntrack_entries", "Conntrack entries in this network namespace.", u.count());
         p.gauge("ctguard_conntrack_max", "nf_conntrack_max, the global limit on entries.", u.max());
         p.gauge("ctguard_conntrack_buckets", "Hash table buckets.", u.buckets());
-        p.gauge("ctguard_conntrack_fill_ratio", "Entries divided by max.", u.fillRatio());
+        p.gauge("ctguard_conntrack_unlimited", "1 when nf_conntrack_max is 0: no limit (then the fill and at-max series are absent).", u.unlimited() ? 1 : 0);
+        if (!u.unlimited()) {
+            p.gauge("ctguard_conntrack_fill_ratio", "Entries divided by max.", u.fillRatio());
+        }
         p.gauge("ctguard_conntrack_entries_per_bucket", "Average chain length now.", u.entriesPerBucket());
-        p.gauge("ctguard_conntrack_entries_per_bucket_at_max", "Average chain length at a full table.", u.entriesPerBucketAtMax());
+        if (!u.unlimited()) {
+            p.gauge("ctguard_conntrack_entries_per_bucket_at_max", "Average chain length at a full table.", u.entriesPerBucketAtMax());
+        }
         p.gauge("ctguard_conntrack_fullest_entries", "Entries of the fullest network namespace, this one included.", u.fullestCount());
-        p.gauge("ctguard_conntrack_fullest_fill_ratio", "Fullest namespace's entries divided by max.", u.fullestFillRatio());
+        if (!u.unlimited()) {
+            p.gauge("ctguard_conntrack_fullest_fill_ratio", "Fullest namespace's entries divided by max.", u.fullestFillRatio());
+        }
         if (r.namespaces() != null) {
             p.header("ctguard_netns_entries", "Entries of another network namespace with entries.", "gauge");
             r.namespaces().forEach(n -> p.sample("ctguard_netns_entries{netns=\"" + n.label().replace("\"", "") + "\"}", n.count()));
@@ -33,14 +40,19 @@ final class PrometheusRenderer {
             p.counter("ctguard_conntrack_early_drop_total", "Entries evicted early to make room.", s.earlyDrop());
             p.counter("ctguard_conntrack_insert_failed_total", "Entries that could not be inserted.", s.insertFailed());
             p.counter("ctguard_conntrack_search_restart_total", "Lookups restarted because of a concurrent resize.", s.searchRestart());
+            p.counter("ctguard_conntrack_chain_too_long_total", "Inserts refused because the hash chain was too long (kernel 5.15+).", s.chainTooLong());
+            p.counter("ctguard_conntrack_clash_resolved_total", "Insert clashes the kernel resolved (kernel 5.9+).", s.clashResolved());
         }
         var m = r.memory();
         p.gauge("ctguard_memory_ram_bytes", "MemTotal.", m.ramBytes());
         p.gauge("ctguard_memory_entry_bytes", "Kernel memory per conntrack entry.", m.entryBytes());
         p.gauge("ctguard_memory_table_bytes_now", "Kernel memory of the table now.", m.tableBytesNow());
-        p.gauge("ctguard_memory_table_bytes_at_max", "Kernel memory of the table at max.", m.tableBytesAtMax());
+        if (!m.unbounded()) {
+            p.gauge("ctguard_memory_table_bytes_at_max", "Kernel memory of the table at max.", m.tableBytesAtMax());
+            p.gauge("ctguard_memory_table_bytes_worst", "Kernel memory with every active namespace at max.", m.tableBytesWorst());
+        }
         p.gauge("ctguard_memory_budget_bytes", "Memory budget for the table at max.", m.budgetBytes());
-        p.gauge("ctguard_memory_table_bytes_worst", "Kernel memory with every active namespace at max.", m.tableBytesWorst());
+        p.gauge("ctguard_memory_over_budget", "1 when one full table needs more than the budget (or max is unlimited).", m.overBudget() ? 1 : 0);
         p.gauge("ctguard_network_namespaces_active", "Network namespaces with entries, this one included.", m.activeNamespaces());
         p.header("ctguard_tunable_value", "Current value of a conntrack tunable.", "gauge");
         r.tunables().forEach((name, t) -> p.sample("ctguard_tunable_value{tunable=\"" + name + "\"}", t.after()));

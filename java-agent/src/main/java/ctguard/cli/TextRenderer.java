@@ -36,27 +36,35 @@ final class TextRenderer {
         }
         if (r.usage() != null) {
             Usage u = r.usage();
-            field("usage", "%d of %d entries (%s full)".formatted(u.count(), u.max(), pct(u.fillRatio())));
+            field("usage", u.unlimited() ? "%d entries, no limit (nf_conntrack_max 0)".formatted(u.count())
+                    : "%d of %d entries (%s full)".formatted(u.count(), u.max(), pct(u.fillRatio())));
             if (r.namespaces() != null && !r.namespaces().isEmpty()) {
                 field("namespaces", "%d other(s) with entries; fullest: %s".formatted(r.namespaces().size(),
-                        r.namespaces().stream().limit(3).map(n -> "%s %d (%s)".formatted(n.label(), n.count(), pct((double) n.count() / u.max())))
+                        r.namespaces().stream().limit(3).map(n -> u.unlimited() ? "%s %d".formatted(n.label(), n.count())
+                                        : "%s %d (%s)".formatted(n.label(), n.count(), pct((double) n.count() / u.max())))
                                 .collect(java.util.stream.Collectors.joining(", "))));
             }
             field("buckets", "%d%s, %s entries per bucket now, %s at max".formatted(u.buckets(),
-                    u.hashsize() == null ? "" : " (hashsize " + u.hashsize() + ")", dec(u.entriesPerBucket()), dec(u.entriesPerBucketAtMax())));
+                    u.hashsize() == null ? "" : " (hashsize " + u.hashsize() + ")", dec(u.entriesPerBucket()),
+                    u.unlimited() ? "no bound" : dec(u.entriesPerBucketAtMax())));
         }
         if (r.memory() != null) {
             Memory m = r.memory();
-            field("memory", "now %s, at max %s%s, budget %s (%s)".formatted(Units.formatBytes(m.tableBytesNow()),
-                    Units.formatBytes(m.tableBytesAtMax()),
-                    m.activeNamespaces() > 1 ? " (%s with all %d namespaces full)".formatted(Units.formatBytes(m.tableBytesWorst()), m.activeNamespaces()) : "",
-                    Units.formatBytes(m.budgetBytes()), m.budget()));
+            field("memory", "now %s, at max %s%s, budget %s (%s)%s".formatted(Units.formatBytes(m.tableBytesNow()),
+                    m.unbounded() ? "unbounded" : Units.formatBytes(m.tableBytesAtMax()),
+                    m.activeNamespaces() > 1 && !m.unbounded()
+                            ? " (%s with all %d namespaces full)".formatted(Units.formatBytes(m.tableBytesWorst()), m.activeNamespaces()) : "",
+                    Units.formatBytes(m.budgetBytes()), m.budget(), m.overBudget() ? " - OVER BUDGET" : ""));
             field("entry", "%d B (%s), RAM %s".formatted(m.entryBytes(), m.entryBytesSource(), Units.formatBytes(m.ramBytes())));
         }
         if (r.usage() != null) {
             ConntrackStats s = r.stats();
-            field("counters", s == null ? "unavailable"
-                    : "drop %s, early_drop %s, insert_failed %s, search_restart %s".formatted(s.drop(), s.earlyDrop(), s.insertFailed(), s.searchRestart()));
+            field("counters", s == null ? "unavailable" : "since boot: " + counters(s));
+            if (r.statsIncrease() != null) {
+                var i = r.statsIncrease();
+                field("", "rise in the last %s: %s".formatted(Units.formatDuration(java.time.Duration.ofSeconds(i.intervalSeconds())),
+                        counters(i.increase())));
+            }
         }
         if (r.kernelLog() != null) {
             var l = r.kernelLog();
@@ -66,6 +74,9 @@ final class TextRenderer {
         }
         if (r.plan() != null) {
             plan(r.plan());
+        }
+        if (r.tunePlan() != null) {
+            plan(r.tunePlan());
         }
         if (!r.tunables().isEmpty() && !r.action().equals("plan")) {
             tunables(r);
@@ -101,9 +112,9 @@ final class TextRenderer {
     private void nagiosLine(Result r) {
         Verdict v = r.verdict();
         Usage u = r.usage();
-        line("CONNTRACK %s - %s | entries=%d;;;0;%d fill=%s%%;;;0;100 entries_per_bucket=%s".formatted(
-                colors.status(v.status()), v.reasons().get(0).message(), u.count(), u.max(),
-                String.format(Locale.ROOT, "%.2f", u.fillRatio() * 100), dec(u.entriesPerBucket())));
+        line("CONNTRACK %s - %s | entries=%d;;;0;%s fill=%s%%;;;0;100 entries_per_bucket=%s".formatted(
+                colors.status(v.status()), v.reasons().get(0).message(), u.count(), u.unlimited() ? "" : Long.toString(u.max()),
+                u.unlimited() ? "U" : String.format(Locale.ROOT, "%.2f", u.fillRatio() * 100), dec(u.entriesPerBucket())));
         for (Verdict.Reason reason : v.reasons().subList(1, v.reasons().size())) {
             line("  %s: %s".formatted(colors.status(reason.status()), reason.message()));
         }
@@ -112,14 +123,18 @@ final class TextRenderer {
 
     private void plan(Plan p) {
         out.append('\n');
-        line(colors.bold("plan") + (p.forOtherNode() ? " (for another node: its current values are not known)" : ""));
+        String title = p.kind().equals(Plan.TUNE) ? "plan: tune (the balanced sizing; may lower max)" : "plan: prepare (raise limits before an upgrade)";
+        line(colors.bold(title) + (p.forOtherNode() ? " (for another node: its current values are not known)" : ""));
         int width = p.items().stream().mapToInt(i -> i.name().length()).max().orElse(10);
         for (Plan.Item i : p.items()) {
             String current = i.current() == null ? "?" : Long.toString(i.current());
             line(("  %-" + width + "s %10s -> %-10d %s").formatted(i.name(), current, i.target(), colors.dim(i.reason())));
         }
-        line("  memory at target %s of a %s budget (entry %d B; budget ceiling %d)%s".formatted(Units.formatBytes(p.bytesAtTarget()),
-                Units.formatBytes(p.budgetBytes()), p.entryBytes(), p.ceiling(), p.overBudget() ? " - OVER BUDGET" : ""));
+        line("  one full table at target: %s%s of a %s budget (entry %d B; budget ceiling %d)%s".formatted(
+                p.bytesAtTarget() == null ? "unbounded (max 0: no limit)" : Units.formatBytes(p.bytesAtTarget()),
+                p.bytesAtCurrent() == null ? "" : ", now " + Units.formatBytes(p.bytesAtCurrent()),
+                Units.formatBytes(p.budgetBytes()), p.entryBytes(), p.ceiling(),
+                p.overBudget() ? " - OVER BUDGET" : p.nodeOverBudget() ? " - over budget as the node already is" : ""));
     }
 
     private void tunables(Result r) {
@@ -137,6 +152,18 @@ final class TextRenderer {
                 line(("%-" + width + "s %10d %s").formatted(e.getKey(), t.after(), writable));
             }
         }
+    }
+
+    private static String counters(ConntrackStats s) {
+        StringBuilder b = new StringBuilder("drop %s, early_drop %s, insert_failed %s, search_restart %s".formatted(
+                s.drop(), s.earlyDrop(), s.insertFailed(), s.searchRestart()));
+        if (s.chainTooLong() != null) {
+            b.append(", chain_too_long ").append(s.chainTooLong());
+        }
+        if (s.clashResolved() != null) {
+            b.append(", clash_resolved ").append(s.clashResolved());
+        }
+        return b.toString();
     }
 
     private void field(String name, String value) {

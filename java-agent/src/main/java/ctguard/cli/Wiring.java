@@ -1,11 +1,14 @@
 package ctguard.cli;
 
 import ctguard.core.ConfigFiles;
+import ctguard.core.CounterHistory;
+import ctguard.core.CtguardException;
 import ctguard.core.Kernel;
 import ctguard.core.KernelLog;
 import ctguard.core.NodeLock;
 import ctguard.core.SnapshotStore;
 import ctguard.core.Waiter;
+import ctguard.io.FileCounterHistory;
 import ctguard.io.FileNodeLock;
 import ctguard.io.FileSnapshotStore;
 import ctguard.io.ProcfsKernel;
@@ -36,6 +39,19 @@ final class Wiring {
 
     ConfigFiles configFiles() {
         return new RootedConfigFiles(options.rootPath());
+    }
+
+    /** The check's counter history: the file the operator named (under --root), else the state dir's. */
+    CounterHistory counterHistory(String file) {
+        if (file == null) {
+            return new FileCounterHistory(options.stateDirPath().resolve(FileCounterHistory.FILE_NAME),
+                    options.stateDirDisplay() + "/" + FileCounterHistory.FILE_NAME);
+        }
+        if (!file.startsWith("/")) {
+            throw CtguardException.usage("--counter-cache: '" + file + "' must be an absolute path");
+        }
+        String display = java.nio.file.Path.of(file).normalize().toString();
+        return new FileCounterHistory(options.rootPath().resolve(display.substring(1)), display);
     }
 
     KernelLog kernelLog(String source) {

@@ -7,4 +7,19 @@ public interface Kernel {
 
     /** Writes one tunable; throws {@link KernelWriteException} when the kernel refuses. */
     void write(String tunable, long value);
+
+    /** A node already read (e.g. over SSH): reading gives that state, writing is refused. */
+    static Kernel readOnly(NodeState node) {
+        return new Kernel() {
+            @Override
+            public NodeState read() {
+                return node;
+            }
+
+            @Override
+            public void write(String tunable, long value) {
+                throw new KernelWriteException(tunable, ExitCode.NO_PERMISSION, "this node was read remotely and is not written", null);
+            }
+        };
+    }
 }

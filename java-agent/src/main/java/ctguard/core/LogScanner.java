@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  */
 public final class LogScanner {
     /** Kernels from 6.18 name the namespace: "table full in netns 4026532177, dropping packet". */
-    private static final Pattern TABLE_FULL = Pattern.compile("table full(?: in netns \\d+)?, dropping packet");
+    private static final Pattern TABLE_FULL = Pattern.compile("table full(?: in netns (\\d{1,18}))?, dropping packet");
     private static final Pattern TIME = Pattern.compile(
             "^(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2})(?:[.,](\\d{1,9}))?(Z|[+-]\\d{2}:?\\d{2})");
 
@@ -26,8 +26,10 @@ public final class LogScanner {
         int matches = 0;
         int untimed = 0;
         Instant last = null;
+        java.util.Map<Long, Integer> byNetns = new java.util.TreeMap<>();
         for (String line : log.split("\n")) {
-            if (!TABLE_FULL.matcher(line).find()) {
+            Matcher full = TABLE_FULL.matcher(line);
+            if (!full.find()) {
                 continue;
             }
             Instant at = time(line);
@@ -35,11 +37,14 @@ public final class LogScanner {
                 untimed++;
             } else if (!at.isBefore(cutoff)) {
                 matches++;
+                if (full.group(1) != null) {
+                    byNetns.merge(Long.parseLong(full.group(1)), 1, Integer::sum);
+                }
                 last = last == null || at.isAfter(last) ? at : last;
             }
         }
         String note = untimed == 0 ? null : untimed + " matching line(s) without a time were not counted";
-        return new LogScan(true, source, matches, last == null ? null : last.toString(), since.toSeconds(), note);
+        return new LogScan(true, source, matches, last == null ? null : last.toString(), since.toSeconds(), note, byNetns);
     }
 
     static Instant time(String line) {

@@ -16,6 +16,8 @@ import java.util.Map;
  *                        through the hashsize module parameter)
  * @param namespaces      the other network namespaces with entries, fullest first
  * @param namespacesNote  why the list may be incomplete, or null
+ * @param netnsDirectory  every namespace seen, to name the one a kernel log line points at
+ * @param bootId          /proc/sys/kernel/random/boot_id, null when unreadable: counters restart with it
  */
 public record NodeState(
         String host,
@@ -31,7 +33,9 @@ public record NodeState(
         String netns,
         boolean bucketsBySysctl,
         java.util.List<NetnsUsage> namespaces,
-        String namespacesNote) {
+        String namespacesNote,
+        NetnsDirectory netnsDirectory,
+        String bootId) {
 
     /** The largest count of any namespace, this one included: the one that hits max first. */
     public long fullestCount() {
@@ -48,6 +52,16 @@ public record NodeState(
         return 1 + namespaces.size();
     }
 
+    /** nf_conntrack_max = 0: the kernel sets no limit on entries (and none on their memory). */
+    public boolean unlimited() {
+        return max() == 0;
+    }
+
+    /** This namespace's inode, or null when it cannot be identified. */
+    public Long netnsInode() {
+        return ProcFormats.netnsInode(netns);
+    }
+
     public long max() {
         return value(Tunables.MAX);
     }
@@ -62,6 +76,17 @@ public record NodeState(
             throw new CtguardException(ExitCode.UNAVAILABLE, name + " is not available on this kernel");
         }
         return t.value();
+    }
+
+    /** The node as it would stand after these writes, for a dry run's preview. */
+    public NodeState with(java.util.List<Writes.Write> writes) {
+        Map<String, TunableState> changed = new java.util.LinkedHashMap<>(tunables);
+        for (Writes.Write w : writes) {
+            TunableState t = changed.get(w.name());
+            changed.put(w.name(), new TunableState(t.name(), w.after(), t.writable(), t.reason()));
+        }
+        return new NodeState(host, kernel, count, java.util.Collections.unmodifiableMap(changed), hashsize, stats, statsNote, ramBytes,
+                entrySize, initialNetns, netns, bucketsBySysctl, namespaces, namespacesNote, netnsDirectory, bootId);
     }
 
     public TunableState tunable(String name) {

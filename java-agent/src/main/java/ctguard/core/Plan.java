@@ -3,15 +3,22 @@ package ctguard.core;
 import java.util.List;
 
 /**
- * Target values for prepare and why each was chosen.
+ * Target values for prepare or tune and why each was chosen (docs/architecture.md, "Sizing").
  *
- * @param items        one per managed tunable, in write order
- * @param ceiling      largest power-of-two max within the budget (0 when none fits)
- * @param bytesAtTarget kernel memory at the target max and buckets
- * @param overBudget   true when the plan raises a limit past the budget (prepare refuses without --force)
+ * @param kind           "prepare" (raise only) or "tune" (the balanced sizing, which may lower max)
+ * @param items          one per managed tunable, in write order
+ * @param ceiling        largest power-of-two max within the budget (0 when none fits)
+ * @param bytesAtTarget  kernel memory of one full table at the target max and buckets; null when max stays unlimited
+ * @param bytesAtCurrent the same at the node's current values; null for another node or an unlimited max
+ * @param overBudget     the plan's own change crosses the budget: a raised max whose table does not fit, or
+ *                       raised buckets whose hash table alone does not fit (prepare and tune refuse it without force)
+ * @param nodeOverBudget the node's current max already needs more than the budget, and this plan keeps it
+ * @param balancedMax    the max tune would set on this node (its budget ceiling, or the live count's floor)
  */
-public record Plan(List<Item> items, long ceiling, long entryBytes, long bytesAtTarget, long budgetBytes,
-                   boolean overBudget, boolean forOtherNode) {
+public record Plan(String kind, List<Item> items, long ceiling, long entryBytes, Long bytesAtTarget, Long bytesAtCurrent,
+                   long budgetBytes, boolean overBudget, boolean nodeOverBudget, long balancedMax, boolean forOtherNode) {
+    public static final String PREPARE = "prepare";
+    public static final String TUNE = "tune";
 
     /** @param current null when planning for another node whose values are unknown */
     public record Item(String name, Long current, long target, String reason) {

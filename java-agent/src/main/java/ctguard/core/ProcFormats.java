@@ -12,7 +12,7 @@ public final class ProcFormats {
     /** The inode of the initial network namespace, fixed by the kernel (PROC_NET_INIT_INO). */
     public static final long INITIAL_NETNS_INODE = 4026531833L;
     private static final Pattern NETNS = Pattern.compile("net:\\[(\\d{1,18})]");
-    private static final List<String> STAT_COLUMNS = List.of("drop", "early_drop", "insert_failed", "search_restart");
+    private static final List<String> STAT_COLUMNS = List.of("drop", "early_drop", "insert_failed", "search_restart", "chainlength", "clashres");
 
     private ProcFormats() {
     }
@@ -42,7 +42,8 @@ public final class ProcFormats {
                 }
             }
         }
-        return new ConntrackStats(sums.get("drop"), sums.get("early_drop"), sums.get("insert_failed"), sums.get("search_restart"));
+        return new ConntrackStats(sums.get("drop"), sums.get("early_drop"), sums.get("insert_failed"), sums.get("search_restart"),
+                sums.get("chainlength"), sums.get("clashres"));
     }
 
     /**

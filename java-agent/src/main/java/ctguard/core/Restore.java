@@ -71,7 +71,8 @@ public final class Restore {
 
     private NodeState awaitDrained(NodeState node, long originalMax, Options options, Result.Builder result) {
         long allowed = Sizing.countAllowedBy(originalMax, options.margin());
-        if (node.fullestCount() <= allowed || originalMax >= node.max()) {
+        boolean originalUnlimited = originalMax == 0;
+        if (originalUnlimited || node.fullestCount() <= allowed || (!node.unlimited() && originalMax >= node.max())) {
             return node;
         }
         if (options.dryRun()) {

@@ -19,10 +19,12 @@ public record Result(
         Usage usage,
         ConntrackStats stats,
         String statsNote,
+        CounterIncrease statsIncrease,
         Memory memory,
         Verdict verdict,
         Snapshot snapshot,
         Plan plan,
+        Plan tunePlan,
         List<String> warnings,
         Boolean initialNetns,
         String netns,
@@ -77,10 +79,14 @@ public record Result(
         public Usage usage;
         private ConntrackStats stats;
         private String statsNote;
+        /** check: the counters' rise since the previous check, null when judged since boot */
+        public CounterIncrease statsIncrease;
         public Memory memory;
         public Verdict verdict;
         public Snapshot snapshot;
         public Plan plan;
+        /** plan's second view: what tune would set, beside prepare's plan */
+        public Plan tunePlan;
         public final List<String> warnings = new ArrayList<>();
         private Boolean initialNetns;
         private String netns;
@@ -104,7 +110,7 @@ public record Result(
 
         public Result build() {
             return new Result(action, host, kernel, dryRun, changed, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tunables)),
-                    usage, stats, statsNote, memory, verdict, snapshot, plan, List.copyOf(warnings), initialNetns, netns,
+                    usage, stats, statsNote, statsIncrease, memory, verdict, snapshot, plan, tunePlan, List.copyOf(warnings), initialNetns, netns,
                     kernelLog, rollback, files == null ? null : List.copyOf(files), namespaces == null ? null : List.copyOf(namespaces));
         }
     }

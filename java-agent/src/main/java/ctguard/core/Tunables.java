@@ -44,8 +44,20 @@ public final class Tunables {
 
     /** Checks an operator-supplied value against our bounds; the message names the bound. */
     public static long validate(String name, long value) {
+        return validate(name, value, MIN_MAX);
+    }
+
+    /**
+     * Checks a value read back from the node's own state (a snapshot): as operator input, except that max
+     * may be 0, the kernel's "no limit", which restore must be able to put back.
+     */
+    public static long validateRecorded(String name, long value) {
+        return validate(name, value, 0);
+    }
+
+    private static long validate(String name, long value, long minMax) {
         long min = switch (name) {
-            case MAX -> MIN_MAX;
+            case MAX -> minMax;
             case BUCKETS -> MIN_BUCKETS;
             default -> MIN_TIMEOUT;
         };

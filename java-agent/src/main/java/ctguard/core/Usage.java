@@ -2,7 +2,8 @@ package ctguard.core;
 
 /**
  * How full the table is and how long its chains are: this namespace's, and the fullest namespace's,
- * since every namespace's count is held against the one global max.
+ * since every namespace's count is held against the one global max. With max 0 (unlimited) the fill
+ * ratios and the chain length at max do not apply: they are 0 here and {@link #unlimited()} says why.
  *
  * @param fullestNamespace the fullest other namespace's label, or null when this one is the fullest
  */
@@ -15,5 +16,10 @@ public record Usage(long count, long max, long buckets, Long hashsize, double fi
                 Sizing.ratio(node.count(), node.buckets()),
                 Sizing.ratio(node.max(), node.buckets()),
                 node.fullestCount(), other == null ? null : other.label(), Sizing.ratio(node.fullestCount(), node.max()));
+    }
+
+    /** nf_conntrack_max = 0: the kernel sets no limit. */
+    public boolean unlimited() {
+        return max == 0;
     }
 }

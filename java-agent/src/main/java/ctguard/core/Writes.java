@@ -33,6 +33,28 @@ public final class Writes {
     }
 
     /**
+     * Puts back, in reverse order, writes that were made; records them in the result's rollback and returns
+     * the ones that could not be undone (the result then still counts as changed).
+     */
+    public static List<String> undo(Kernel kernel, List<Write> done, Result.Builder result) {
+        List<String> undone = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        for (int i = done.size() - 1; i >= 0; i--) {
+            Write d = done.get(i);
+            try {
+                kernel.write(d.name(), d.before());
+                undone.add(d.name());
+                result.recordWrite(d.name(), d.before());
+            } catch (CtguardException e) {
+                failed.add(d.name() + ": " + e.getMessage());
+            }
+        }
+        result.rollback = new Result.Rollback(List.copyOf(undone), List.copyOf(failed));
+        result.changed = !failed.isEmpty();
+        return failed;
+    }
+
+    /**
      * Writes in order. When one fails, the writes already made are undone in reverse order, the result
      * records what was undone, and the failure is rethrown carrying that result.
      */
@@ -44,23 +66,11 @@ public final class Writes {
                 done.add(w);
                 result.recordWrite(w.name(), w.after());
             } catch (CtguardException failure) {
-                List<String> undone = new ArrayList<>();
-                List<String> failed = new ArrayList<>();
-                for (int i = done.size() - 1; i >= 0; i--) {
-                    Write d = done.get(i);
-                    try {
-                        kernel.write(d.name(), d.before());
-                        undone.add(d.name());
-                        result.recordWrite(d.name(), d.before());
-                    } catch (CtguardException e) {
-                        failed.add(d.name() + ": " + e.getMessage());
-                    }
-                }
-                result.rollback = new Result.Rollback(List.copyOf(undone), List.copyOf(failed));
-                result.changed = !failed.isEmpty();
+                List<String> failed = undo(kernel, done, result);
                 if (failed.isEmpty()) {
                     onRollback.run();
                 }
+                List<String> undone = result.rollback.undone();
                 String message = "writing %s=%d failed: %s; %s".formatted(w.name(), w.after(), failure.getMessage(),
                         done.isEmpty() ? "nothing had been written"
                                 : failed.isEmpty() ? "rolled back " + String.join(", ", undone) + " to their previous values"

@@ -67,7 +67,7 @@ public final class FileSnapshotStore implements ctguard.core.SnapshotStore {
                 }
                 long v = values.get(name).getAsJsonPrimitive().getAsBigDecimal().longValueExact();
                 try {
-                    Tunables.validate(name, v);
+                    Tunables.validateRecorded(name, v);
                 } catch (CtguardException e) {
                     throw corrupt(e.getMessage());
                 }

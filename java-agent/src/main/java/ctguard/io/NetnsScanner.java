@@ -1,5 +1,6 @@
 package ctguard.io;
 
+import ctguard.core.NetnsDirectory;
 import ctguard.core.NetnsUsage;
 import ctguard.core.ProcFormats;
 
@@ -10,9 +11,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -40,7 +43,7 @@ final class NetnsScanner {
                 }
             });
         } catch (IOException e) {
-            return new NodeFiles.OtherNamespaces(List.of(), "cannot list /proc: " + Errors.describe(e));
+            return new NodeFiles.OtherNamespaces(List.of(), "cannot list /proc: " + Errors.describe(e), NetnsDirectory.UNKNOWN);
         }
         Map<Long, String> nameByInode = named();
         List<NetnsUsage> found = new ArrayList<>();
@@ -74,7 +77,9 @@ final class NetnsScanner {
         String note = problems.isEmpty() ? null
                 : "could not read the conntrack count of " + problems.size() + " namespace(s): " + String.join(", ", problems.subList(0, Math.min(5, problems.size())))
                 + (pidless.isEmpty() ? " (is /proc/net/stat/nf_conntrack present?)" : " (needs root and 'ip' from iproute2)");
-        return new NodeFiles.OtherNamespaces(List.copyOf(found), note);
+        Set<Long> live = new HashSet<>(pidByInode.keySet());
+        live.addAll(nameByInode.keySet());
+        return new NodeFiles.OtherNamespaces(List.copyOf(found), note, new NetnsDirectory(live, nameByInode));
     }
 
     private Map<Long, String> named() {

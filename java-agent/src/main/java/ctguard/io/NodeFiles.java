@@ -1,5 +1,6 @@
 package ctguard.io;
 
+import ctguard.core.NetnsDirectory;
 import ctguard.core.NetnsUsage;
 
 import java.io.IOException;
@@ -37,7 +38,7 @@ public interface NodeFiles {
     /** Where the files are, for messages: " under ROOT" for a tree that is not /, else empty. */
     String where();
 
-    /** Namespaces with entries, largest first, and what could not be read (null: nothing). */
-    record OtherNamespaces(List<NetnsUsage> found, String note) {
+    /** Namespaces with entries, largest first, what could not be read (null: nothing), and every namespace seen. */
+    record OtherNamespaces(List<NetnsUsage> found, String note, NetnsDirectory directory) {
     }
 }

@@ -27,6 +27,8 @@ import java.util.stream.Stream;
  * {@link #read(NodeFiles)} judges any node's files the same way, e.g. those a remote read brought back.
  */
 public final class ProcfsKernel implements Kernel {
+    /** Changes at every boot: counters and tunables restart with it. */
+    static final String BOOT_ID = "/proc/sys/kernel/random/boot_id";
     private final RootedFiles files;
 
     public ProcfsKernel(Path root) {
@@ -56,8 +58,10 @@ public final class ProcfsKernel implements Kernel {
         Long hashsize = hashsizeText == null ? null : ProcFormats.integer(Tunables.HASHSIZE_PATH, hashsizeText);
         boolean bucketsBySysctl = ownerWritable(files, sysctl(Tunables.BUCKETS));
         if (!tunables.get(Tunables.BUCKETS).writable() && !bucketsBySysctl && writability(files, Tunables.HASHSIZE_PATH, true, initial) == null) {
-            // older kernels: the sysctl is read-only everywhere, the module parameter takes the new size
-            tunables.put(Tunables.BUCKETS, new TunableState(Tunables.BUCKETS, tunables.get(Tunables.BUCKETS).value(), true, null));
+            // older kernels: the sysctl is read-only everywhere, the module parameter takes the new size and
+            // holds the same value as the sysctl, so it is what a write is read back from
+            long buckets = hashsize != null ? hashsize : tunables.get(Tunables.BUCKETS).value();
+            tunables.put(Tunables.BUCKETS, new TunableState(Tunables.BUCKETS, buckets, true, null));
         }
 
         ConntrackStats stats = null;
@@ -76,7 +80,7 @@ public final class ProcfsKernel implements Kernel {
         return new NodeState(text(files, "/proc/sys/kernel/hostname", "unknown"), text(files, "/proc/sys/kernel/osrelease", "unknown"),
                 integer(files, sysctl(Tunables.COUNT)), java.util.Collections.unmodifiableMap(tunables), hashsize,
                 stats, statsNote, ProcFormats.memTotal(meminfo), entrySize(files), initial, netns, bucketsBySysctl,
-                others.found(), others.note());
+                others.found(), others.note(), others.directory(), bootId(files));
     }
 
     @Override
@@ -167,6 +171,11 @@ public final class ProcfsKernel implements Kernel {
             throw new CtguardException(ExitCode.UNAVAILABLE, path + " is not readable");
         }
         return ProcFormats.integer(path, content);
+    }
+
+    private static String bootId(NodeFiles files) {
+        String id = files.read(BOOT_ID);
+        return id == null || !id.trim().matches("[0-9a-f-]{36}") ? null : id.trim();
     }
 
     private static String text(NodeFiles files, String path, String fallback) {

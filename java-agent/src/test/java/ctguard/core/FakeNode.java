@@ -19,6 +19,8 @@ final class FakeNode implements Kernel, SnapshotStore, NodeLock, Waiter {
     long count;
     long ramBytes = 64L << 30;
     long entryBytes = 256;
+    ConntrackStats stats = new ConntrackStats(0L, 0L, 0L, 0L, 0L, 0L);
+    String bootId = "2f0e7a8c-5f43-4b59-9d3a-1c2b3d4e5f60";
     Snapshot stored;
     boolean corruptSnapshot;
     boolean lockBusy;
@@ -42,8 +44,8 @@ final class FakeNode implements Kernel, SnapshotStore, NodeLock, Waiter {
         values.forEach((name, v) -> tunables.put(name, new TunableState(name, v, !readOnly.contains(name),
                 readOnly.contains(name) ? "global limit: read-only outside the initial network namespace" : null)));
         return new NodeState("node1", "6.18.0", count, tunables, values.get(Tunables.BUCKETS),
-                new ConntrackStats(0L, 0L, 0L, 0L), null, ramBytes, EntrySize.of(entryBytes, "test", false), true,
-                "net:[4026531833]", true, List.copyOf(others), null);
+                stats, null, ramBytes, EntrySize.of(entryBytes, "test", false), true,
+                "net:[4026531833]", true, List.copyOf(others), null, NetnsDirectory.UNKNOWN, bootId);
     }
 
     @Override

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every namespace's count is held against the one global max: the fullest one decides. */
 class NamespacesTest {
-    private static final LogScan QUIET = new LogScan(true, "dmesg", 0, null, 3600, null);
+    private static final LogScan QUIET = new LogScan(true, "dmesg", 0, null, 3600, null, java.util.Map.of());
 
     private static FakeNode nodeWithRouter(long routerCount) {
         FakeNode node = new FakeNode();
@@ -24,7 +24,7 @@ class NamespacesTest {
     @Test
     void theVerdictUsesTheFullestNamespace() {
         NodeState node = nodeWithRouter(240_000).read();
-        Verdict v = Checker.judge(node, QUIET, new CheckPolicy(0.75, 0.90, 8, Status.OK));
+        Verdict v = Checker.judge(node, QUIET, new CheckPolicy(0.75, 0.90, 8, Status.OK), MemoryBudget.DEFAULT, null);
         assertEquals(Status.CRITICAL, v.status());
         assertTrue(v.reasons().get(0).message().contains("(240000 of 262144 entries) in network namespace qrouter-1"), v.reasons().get(0).message());
         Usage u = Usage.of(node);
@@ -54,7 +54,7 @@ class NamespacesTest {
     void prepareKeepsMaxAboveTheFullestNamespace() {
         FakeNode node = nodeWithRouter(300_000);
         node.ramBytes = 1L << 30;
-        Plan plan = Planner.plan(node.read(), new PlanRequest(null, null, null, MemoryBudget.parse("1MiB"), 0.10));
+        Plan plan = Planner.prepare(node.read(), new PlanRequest(null, null, null, MemoryBudget.parse("1MiB"), 0.10));
         assertEquals(330_000, plan.item(Tunables.MAX).target());
     }
 

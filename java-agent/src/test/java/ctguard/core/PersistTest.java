@@ -60,7 +60,7 @@ class PersistTest {
             public NodeState read() {
                 NodeState s = node.read();
                 return new NodeState(s.host(), "4.9.0", s.count(), s.tunables(), s.hashsize(), s.stats(), s.statsNote(), s.ramBytes(),
-                        s.entrySize(), s.initialNetns(), s.netns(), false, s.namespaces(), s.namespacesNote());
+                        s.entrySize(), s.initialNetns(), s.netns(), false, s.namespaces(), s.namespacesNote(), s.netnsDirectory(), s.bootId());
             }
 
             @Override

@@ -16,7 +16,7 @@ class PlannerTest {
 
     @Test
     void plansTheReferenceSizingForA64GiBNode() {
-        Plan plan = Planner.planForNode(64 * GIB, 256, PlanRequest.defaults());
+        Plan plan = Planner.forNode(Plan.PREPARE, 64 * GIB, 256, PlanRequest.defaults());
         assertEquals(4194304, plan.item(Tunables.MAX).target());
         assertEquals(1048576, plan.item(Tunables.BUCKETS).target());
         assertEquals(60, plan.item(Tunables.TIME_WAIT).target());
@@ -30,7 +30,7 @@ class PlannerTest {
         node.values.put(Tunables.MAX, 8_388_608L);
         node.values.put(Tunables.BUCKETS, 2_097_152L);
         node.values.put(Tunables.TIME_WAIT, 30L);
-        Plan plan = Planner.plan(node.read(), request(1_000_000L, 4096L, 90L));
+        Plan plan = Planner.prepare(node.read(), request(1_000_000L, 4096L, 90L));
         assertEquals(8_388_608, plan.item(Tunables.MAX).target());
         assertEquals(2_097_152, plan.item(Tunables.BUCKETS).target());
         assertEquals(30, plan.item(Tunables.TIME_WAIT).target());
@@ -40,7 +40,7 @@ class PlannerTest {
 
     @Test
     void requestedBucketsAreRoundedUpAsTheKernelDoes() {
-        Plan plan = Planner.plan(new FakeNode().read(), request(null, 100_000L, null));
+        Plan plan = Planner.prepare(new FakeNode().read(), request(null, 100_000L, null));
         assertEquals(100_352, plan.item(Tunables.BUCKETS).target());
         assertTrue(plan.item(Tunables.BUCKETS).reason().contains("rounded up"));
     }
@@ -50,7 +50,7 @@ class PlannerTest {
         FakeNode node = new FakeNode();
         node.ramBytes = 1L << 30;
         node.count = 300_000;
-        Plan plan = Planner.plan(node.read(), new PlanRequest(null, null, null, MemoryBudget.parse("1MiB"), 0.10));
+        Plan plan = Planner.prepare(node.read(), new PlanRequest(null, null, null, MemoryBudget.parse("1MiB"), 0.10));
         assertEquals(330_000, plan.item(Tunables.MAX).target());
         assertTrue(plan.item(Tunables.MAX).reason().contains("live count"));
         assertTrue(plan.overBudget());
@@ -58,7 +58,7 @@ class PlannerTest {
 
     @Test
     void anExplicitMaxBeyondTheBudgetIsFlagged() {
-        Plan plan = Planner.plan(new FakeNode().read(), request(1L << 30, null, null));
+        Plan plan = Planner.prepare(new FakeNode().read(), request(1L << 30, null, null));
         assertTrue(plan.overBudget());
     }
 
@@ -66,7 +66,7 @@ class PlannerTest {
     void aNodeAlreadyAboveTheBudgetIsNotOverBudgetWhenNothingIsRaised() {
         FakeNode node = new FakeNode();
         node.ramBytes = 1L << 30;
-        Plan plan = Planner.plan(node.read(), PlanRequest.defaults());
+        Plan plan = Planner.prepare(node.read(), PlanRequest.defaults());
         assertEquals(262144, plan.item(Tunables.MAX).target());
         assertFalse(plan.overBudget());
     }

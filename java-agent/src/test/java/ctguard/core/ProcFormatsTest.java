@@ -19,6 +19,9 @@ class ProcFormatsTest {
             "entries  clashres found new invalid ignore delete chainlength insert insert_failed drop early_drop icmp_error  expect_new expect_create expect_delete search_restart";
     private static final String HEADER_4X =
             "entries  searched found new invalid ignore delete delete_list insert insert_failed drop early_drop icmp_error  expect_new expect_create expect_delete search_restart";
+    /** 5.9 to 5.14: clashres replaced searched, delete_list not yet chainlength. */
+    private static final String HEADER_5X =
+            "entries  clashres found new invalid ignore delete delete_list insert insert_failed drop early_drop icmp_error  expect_new expect_create expect_delete search_restart";
     /** 2.6-era layout: no search_restart column. */
     private static final String HEADER_OLD =
             "entries  searched found new invalid ignore delete delete_list insert insert_failed drop early_drop icmp_error  expect_new expect_create expect_delete";
@@ -39,23 +42,27 @@ class ProcFormatsTest {
     void statsSumsTheLinux618FixtureByHeaderName() throws IOException {
         // rows: drop 0x1a+0x0f, early_drop 0x3+0, insert_failed 0x1+0x2, search_restart 0x10+0xff
         ConntrackStats s = ProcFormats.stats(fixture(Fixtures.LINUX_6_18, "proc/net/stat/nf_conntrack"));
-        assertEquals(new ConntrackStats(41L, 3L, 3L, 271L), s);
+        assertEquals(new ConntrackStats(41L, 3L, 3L, 271L, 5L, 5L), s);
     }
 
     @Test
     void statsSumsTheLinux415FixtureWithTheOlderHeader() throws IOException {
         // drop 0x1f+0x0a+0+0x100, early_drop 0+2+0+0, insert_failed 0xc+0x7+0+0x1, search_restart 0x2b+0x11+0x5+0
         ConntrackStats s = ProcFormats.stats(fixture(Fixtures.LINUX_4_15, "proc/net/stat/nf_conntrack"));
-        assertEquals(new ConntrackStats(297L, 2L, 20L, 65L), s);
+        assertEquals(new ConntrackStats(297L, 2L, 20L, 65L, null, null), s);
     }
 
     @Test
     void statsSumsInlineRowsForBothLayouts() {
         String row1 = "000003e8  00000001 00000002 00000003 00000004 00000005 00000006 00000007 00000008 00000009 0000000a 0000000b 0000000c  0000000d 0000000e 0000000f 00000010";
         String row2 = "000003e8  00000100 00000200 00000300 00000400 00000500 00000600 00000700 00000800 00000900 00000a00 00000b00 00000c00  00000d00 00000e00 00000f00 00001000";
-        ConntrackStats expected = new ConntrackStats(0xa + 0xa00L, 0xb + 0xb00L, 0x9 + 0x900L, 0x10 + 0x1000L);
-        assertEquals(expected, ProcFormats.stats(HEADER_6X + "\n" + row1 + "\n" + row2 + "\n"));
-        assertEquals(expected, ProcFormats.stats(HEADER_4X + "\n" + row1 + "\n" + row2 + "\n"));
+        // 6.x (5.15+): clashres is column 1, chainlength column 7; 5.9-5.14: clashres but still delete_list; 4.x: neither
+        assertEquals(new ConntrackStats(0xa + 0xa00L, 0xb + 0xb00L, 0x9 + 0x900L, 0x10 + 0x1000L, 0x7 + 0x700L, 0x1 + 0x100L),
+                ProcFormats.stats(HEADER_6X + "\n" + row1 + "\n" + row2 + "\n"));
+        assertEquals(new ConntrackStats(0xa + 0xa00L, 0xb + 0xb00L, 0x9 + 0x900L, 0x10 + 0x1000L, null, 0x1 + 0x100L),
+                ProcFormats.stats(HEADER_5X + "\n" + row1 + "\n" + row2 + "\n"));
+        assertEquals(new ConntrackStats(0xa + 0xa00L, 0xb + 0xb00L, 0x9 + 0x900L, 0x10 + 0x1000L, null, null),
+                ProcFormats.stats(HEADER_4X + "\n" + row1 + "\n" + row2 + "\n"));
     }
 
     @Test
@@ -65,7 +72,7 @@ class ProcFormatsTest {
                 00000001 00000010 000003e8 00000100 00001000
                 00000002 00000020 000003e8 00000200 00002000
                 """;
-        assertEquals(new ConntrackStats(0x30L, 0x3000L, 0x300L, 0x3L), ProcFormats.stats(text));
+        assertEquals(new ConntrackStats(0x30L, 0x3000L, 0x300L, 0x3L, null, null), ProcFormats.stats(text));
     }
 
     @Test
@@ -75,7 +82,7 @@ class ProcFormatsTest {
         String text = HEADER_6X + "\n"
                 + "ffffffff  00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000  00000000 00000000 00000000 00000000\n"
                 + "ffffffff  00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000  00000000 00000000 00000000 00000000\n";
-        assertEquals(new ConntrackStats(0L, 0L, 0L, 0L), ProcFormats.stats(text));
+        assertEquals(new ConntrackStats(0L, 0L, 0L, 0L, 0L, 0L), ProcFormats.stats(text));
     }
 
     @Test

@@ -60,13 +60,23 @@ class FileSnapshotStoreTest {
         assertEquals(first, Files.readString(state.resolve("ctguard/snapshot.json")));
     }
 
+    /** max 0 is the kernel's "no limit": a snapshot of such a node must load, so restore can put 0 back. */
+    @Test
+    void aSnapshotOfAnUnlimitedMaxLoads() throws IOException {
+        Path file = state.resolve("ctguard/snapshot.json");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "{\"schema\":\"ctguard-snapshot/v1\",\"taken_at\":\"x\",\"host\":\"h\",\"kernel\":\"k\","
+                + "\"values\":{\"nf_conntrack_max\":0,\"nf_conntrack_buckets\":1024,\"nf_conntrack_tcp_timeout_time_wait\":1}}");
+        assertEquals(0L, store().load().orElseThrow().values().get("nf_conntrack_max"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
             "", "{\"schema\":\"ctguard-snapshot/v1\",\"taken_at\":\"x\",\"host\":\"h\",\"kernel\":\"k\",\"values\":{\"nf_conntrack_max\":1",
             "[1,2]", "{\"schema\":\"other/v9\"}",
             "{\"schema\":\"ctguard-snapshot/v1\",\"taken_at\":\"x\",\"host\":\"h\",\"kernel\":\"k\",\"values\":{\"nf_conntrack_max\":262144}}",
             "{\"schema\":\"ctguard-snapshot/v1\",\"taken_at\":\"x\",\"host\":\"h\",\"kernel\":\"k\",\"values\":{\"nf_conntrack_max\":\"lots\",\"nf_conntrack_buckets\":1024,\"nf_conntrack_tcp_timeout_time_wait\":1}}",
-            "{\"schema\":\"ctguard-snapshot/v1\",\"taken_at\":\"x\",\"host\":\"h\",\"kernel\":\"k\",\"values\":{\"nf_conntrack_max\":0,\"nf_conntrack_buckets\":1024,\"nf_conntrack_tcp_timeout_time_wait\":1}}"})
+            "{\"schema\":\"ctguard-snapshot/v1\",\"taken_at\":\"x\",\"host\":\"h\",\"kernel\":\"k\",\"values\":{\"nf_conntrack_max\":-1,\"nf_conntrack_buckets\":1024,\"nf_conntrack_tcp_timeout_time_wait\":1}}"})
     void aCorruptSnapshotIsDataErrorAndStaysInPlace(String content) throws IOException {
         Path file = state.resolve("ctguard/snapshot.json");
         Files.createDirectories(file.getParent());

@@ -19,6 +19,8 @@ public final class Fixtures {
     public static final String LINUX_6_18 = "linux-6.18";
     public static final String LINUX_4_15 = "linux-4.15";
     public static final String LINUX_NOPROCFS = "linux-noprocfs";
+    /** The node this project exists for: 64 GiB, 4.x, max 12262144 over 16384 buckets, accounting on. */
+    public static final String SEED_NODE = "linux-4.4-seed";
 
     private static final String SYSCTL_DIR = "proc/sys/net/netfilter/";
 
@@ -69,7 +71,7 @@ public final class Fixtures {
      */
     static List<String> readOnlyFiles(String name) {
         return switch (name) {
-            case LINUX_4_15 -> List.of(SYSCTL_DIR + "nf_conntrack_count", SYSCTL_DIR + "nf_conntrack_buckets");
+            case LINUX_4_15, SEED_NODE -> List.of(SYSCTL_DIR + "nf_conntrack_count", SYSCTL_DIR + "nf_conntrack_buckets");
             case LINUX_NOPROCFS -> List.of(SYSCTL_DIR + "nf_conntrack_count", SYSCTL_DIR + "nf_conntrack_max",
                     SYSCTL_DIR + "nf_conntrack_buckets", SYSCTL_DIR + "nf_conntrack_expect_max");
             default -> List.of(SYSCTL_DIR + "nf_conntrack_count");

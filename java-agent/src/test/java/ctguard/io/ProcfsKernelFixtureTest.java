@@ -61,7 +61,7 @@ class ProcfsKernelFixtureTest {
         assertEquals(262144, s.max());
         assertEquals(262144, s.buckets());
         assertEquals(262144L, s.hashsize());
-        assertEquals(new ConntrackStats(41L, 3L, 3L, 271L), s.stats());
+        assertEquals(new ConntrackStats(41L, 3L, 3L, 271L, 5L, 5L), s.stats());
         assertNull(s.statsNote());
         assertEquals(24731708L * 1024, s.ramBytes());
         assertEquals(new EntrySize(256, 256, false, "slabinfo"), s.entrySize());
@@ -120,7 +120,7 @@ class ProcfsKernelFixtureTest {
         assertEquals(65536, s.buckets());
         assertEquals(4 * s.buckets(), s.max());
         assertEquals(65536L, s.hashsize());
-        assertEquals(new ConntrackStats(297L, 2L, 20L, 65L), s.stats());
+        assertEquals(new ConntrackStats(297L, 2L, 20L, 65L, null, null), s.stats());
         assertNull(s.statsNote());
         assertEquals(16390424L * 1024, s.ramBytes());
         assertEquals(new EntrySize(448, 320, true, "slabinfo + 128 B extensions"), s.entrySize());

@@ -290,7 +290,7 @@ public final class RemoteRead {
 
         @Override
         public OtherNamespaces otherNamespaces(Long ownNetnsInode) {
-            return new OtherNamespaces(List.of(), null);
+            return new OtherNamespaces(List.of(), null, ctguard.core.NetnsDirectory.UNKNOWN);
         }
 
         @Override

@@ -1,0 +1,37 @@
+package ctguard.core;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The network namespaces seen on a node when it was read, to name the one a kernel log line points at
+ * ("table full in netns 4026532177").
+ *
+ * @param live  inodes of every namespace that a process or a /run/netns mount holds
+ * @param names inode to its /run/netns name, for the named ones
+ */
+public record NetnsDirectory(Set<Long> live, Map<Long, String> names) {
+    public static final NetnsDirectory UNKNOWN = new NetnsDirectory(Set.of(), Map.of());
+
+    public NetnsDirectory {
+        live = Set.copyOf(live);
+        names = Map.copyOf(names);
+    }
+
+    /** e.g. "qrouter-1 (net:[4026532177])", "net:[4026532177], no longer exists", "the initial namespace". */
+    public String describe(long inode, Long ownInode) {
+        String id = "net:[" + inode + "]";
+        if (inode == ProcFormats.INITIAL_NETNS_INODE) {
+            return "the initial namespace " + id;
+        }
+        String name = names.get(inode);
+        String label = name != null ? name + " (" + id + ")" : id;
+        if (Long.valueOf(inode).equals(ownInode)) {
+            return label + ", this one";
+        }
+        if (live.isEmpty()) {
+            return label;
+        }
+        return live.contains(inode) ? label : label + ", which no longer exists";
+    }
+}

@@ -1,0 +1,119 @@
+package ctguard.core;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** The files that make the live values survive reboot (rule 9), shared by persist and tune --persist. */
+final class PersistFiles {
+    static final String HEADER = "# Written by conntrack-guard (ctguard persist); undo with: ctguard persist --remove\n";
+
+    private final ConfigFiles files;
+
+    PersistFiles(ConfigFiles files) {
+        this.files = files;
+    }
+
+    /** What each file would become to hold the node's values (or, with remove, that every file goes). */
+    List<FileChange> changes(NodeState node, boolean remove) {
+        Map<String, String> desired = remove ? absent() : desired(node);
+        List<FileChange> changes = new ArrayList<>();
+        desired.forEach((path, content) -> {
+            Optional<String> current = files.read(path);
+            changes.add(new FileChange(path, action(current, content), content, current.orElse(null)));
+        });
+        return changes;
+    }
+
+    /** Lines of later files that would override ours at boot. */
+    List<String> overrides() {
+        Set<String> keys = new LinkedHashSet<>();
+        Tunables.MANAGED.forEach(n -> keys.add(Tunables.sysctlKey(n)));
+        return SysctlPrecedence.overrides(files, Persist.SYSCTL_FILE, keys).stream().map(SysctlPrecedence.Override::describe).toList();
+    }
+
+    /**
+     * Files too are all or nothing: a failed write puts back the files already replaced, records that in
+     * the result's rollback and rethrows carrying the result.
+     */
+    void write(List<FileChange> changes, Result.Builder result) {
+        List<FileChange> done = new ArrayList<>();
+        for (FileChange change : changes) {
+            if (!change.changes()) {
+                continue;
+            }
+            try {
+                apply(change.path(), Optional.ofNullable(change.content()));
+                done.add(change);
+            } catch (CtguardException failure) {
+                List<String> undone = new ArrayList<>();
+                List<String> failed = new ArrayList<>();
+                for (int i = done.size() - 1; i >= 0; i--) {
+                    FileChange d = done.get(i);
+                    try {
+                        apply(d.path(), Optional.ofNullable(d.previous()));
+                        undone.add(d.path());
+                    } catch (CtguardException e) {
+                        failed.add(d.path() + ": " + e.getMessage());
+                    }
+                }
+                result.rollback = new Result.Rollback(undone, failed);
+                result.changed = !failed.isEmpty();
+                throw new CtguardException(failure.exitCode(), "%s: %s%s".formatted(change.path(), failure.getMessage(),
+                        undone.isEmpty() ? "" : "; put back " + String.join(", ", undone)), failure, result.build());
+            }
+        }
+    }
+
+    private void apply(String path, Optional<String> content) {
+        if (content.isPresent()) {
+            files.write(path, content.get());
+        } else {
+            files.delete(path);
+        }
+    }
+
+    private Map<String, String> desired(NodeState node) {
+        TunableState buckets = node.tunable(Tunables.BUCKETS);
+        boolean bucketsBySysctl = node.bucketsBySysctl();
+        StringBuilder sysctl = new StringBuilder(HEADER);
+        if (bucketsBySysctl) {
+            sysctl.append(line(Tunables.BUCKETS, buckets.value()));
+        }
+        sysctl.append(line(Tunables.MAX, node.max()));
+        sysctl.append(line(Tunables.TIME_WAIT, node.value(Tunables.TIME_WAIT)));
+        Map<String, String> desired = new LinkedHashMap<>();
+        desired.put(Persist.MODULES_FILE, HEADER + "# nf_conntrack must be loaded before systemd-sysctl, or its settings fail silently at boot\nnf_conntrack\n");
+        desired.put(Persist.MODPROBE_FILE, bucketsBySysctl ? null
+                : HEADER + "# this kernel does not take buckets through sysctl; set them when the module loads\n"
+                + "options nf_conntrack hashsize=" + buckets.value() + "\n");
+        desired.put(Persist.SYSCTL_FILE, sysctl.toString());
+        return desired;
+    }
+
+    private static Map<String, String> absent() {
+        Map<String, String> none = new LinkedHashMap<>();
+        none.put(Persist.MODULES_FILE, null);
+        none.put(Persist.MODPROBE_FILE, null);
+        none.put(Persist.SYSCTL_FILE, null);
+        return none;
+    }
+
+    private static String line(String name, long value) {
+        return Tunables.sysctlKey(name) + " = " + value + "\n";
+    }
+
+    private static String action(Optional<String> current, String desired) {
+        if (desired == null) {
+            return current.isPresent() ? "remove" : "unchanged";
+        }
+        if (current.isEmpty()) {
+            return "create";
+        }
+        return current.get().equals(desired) ? "unchanged" : "update";
+    }
+}
