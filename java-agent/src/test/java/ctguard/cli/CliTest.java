@@ -353,4 +353,43 @@ class CliTest {
         assertEquals("create", dry.json().getAsJsonArray("files").get(0).getAsJsonObject().get("action").getAsString());
         assertEquals(before, tree());
     }
+
+    @Test
+    void checkJudgesTheCountersRiseSinceThePreviousCheckNotTheirTotalSinceBoot() throws IOException {
+        Run first = ctguard("check", "--json");
+        assertEquals(1, first.exit(), first.out());
+        List<String> codes = new ArrayList<>();
+        first.json().getAsJsonObject("verdict").getAsJsonArray("reasons").forEach(r -> codes.add(r.getAsJsonObject().get("code").getAsString()));
+        assertEquals(List.of("drops", "chain_too_long"), codes, "no earlier check: the fixture's totals since boot");
+        assertTrue(first.json().get("stats_increase").isJsonNull());
+        assertEquals(5, first.json().getAsJsonObject("stats").get("chain_too_long").getAsLong());
+        assertTrue(Files.exists(root.resolve("var/lib/conntrack-guard/counters.json")));
+
+        Run second = ctguard("check", "--json");
+        assertEquals(0, second.exit(), second.out());
+        assertEquals(0, second.json().getAsJsonObject("stats_increase").get("drop").getAsLong());
+        assertEquals(41, second.json().getAsJsonObject("stats").get("drop").getAsLong(), "the total is still reported");
+
+        String stat = read("proc/net/stat/nf_conntrack");
+        write("proc/net/stat/nf_conntrack", stat.replace("0000001a", "0000001d"));
+        Run third = ctguard("check", "--json");
+        assertEquals(1, third.exit(), third.out());
+        assertEquals(3, third.json().getAsJsonObject("stats_increase").get("drop").getAsLong());
+        String message = third.json().getAsJsonObject("verdict").getAsJsonArray("reasons").get(0).getAsJsonObject().get("message").getAsString();
+        assertTrue(message.contains("drop=3") && message.contains("since boot: drop=44"), message);
+    }
+
+    @Test
+    void anUnwritableCounterCacheIsSaidAndTotalsSinceBootAreJudged() throws IOException {
+        Files.createDirectories(root.resolve("ro"));
+        write("ro/cache", "");
+        Files.createDirectories(root.resolve("ro/cache.d"));
+        for (int i = 0; i < 2; i++) {
+            Run run = ctguard("check", "--json", "--counter-cache", "/ro/cache/counters.json");
+            assertEquals(1, run.exit(), run.out());
+            assertTrue(run.json().getAsJsonArray("warnings").toString().contains("counter history /ro/cache/counters.json not kept"), run.out());
+            assertTrue(run.json().get("stats_increase").isJsonNull());
+        }
+        assertEquals(64, ctguard("check", "--counter-cache", "relative.json").exit());
+    }
 }

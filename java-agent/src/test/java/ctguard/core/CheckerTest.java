@@ -76,4 +76,71 @@ class CheckerTest {
                 () -> new CheckPolicy(0.95, 0.90, 8, Status.WARNING));
         assertEquals(ExitCode.USAGE, e.exitCode());
     }
+
+    @Test
+    void oneFullTableAboveTheBudgetWarnsNamingTheBalancedMax() {
+        // 16 GiB RAM, 2 %: 343 MiB; 12 M entries of 256 B need 2.9 GiB
+        Verdict v = Checker.judge(node(0, 12_000_000, 4_194_304, NO_DROPS), QUIET, CheckPolicy.DEFAULT, MemoryBudget.DEFAULT, null);
+        assertEquals(Status.WARNING, v.status());
+        assertEquals("over_budget", v.reasons().get(0).code());
+        assertTrue(v.reasons().get(0).message().contains("balanced max 1048576"), v.reasons().get(0).message());
+        assertEquals(Status.OK, Checker.judge(node(0, 12_000_000, 4_194_304, NO_DROPS), QUIET, CheckPolicy.DEFAULT, MemoryBudget.parse("4GiB"), null).status());
+    }
+
+    @Test
+    void anUnlimitedMaxWarnsAndHasNoFill() {
+        Verdict v = Checker.judge(node(5000, 0, 65536, NO_DROPS), QUIET, CheckPolicy.DEFAULT, MemoryBudget.DEFAULT, null);
+        assertEquals(Status.WARNING, v.status());
+        assertEquals(java.util.List.of("unlimited"), v.reasons().stream().map(Verdict.Reason::code).toList());
+        assertTrue(v.reasons().get(0).message().contains("no bound"), v.reasons().get(0).message());
+    }
+
+    @Test
+    void chainTooLongRefusalsCountLikeDrops() {
+        ConntrackStats refused = new ConntrackStats(0L, 0L, 0L, 0L, 7L, 3L);
+        Verdict v = Checker.judge(node(0, 1000, 1000, refused), QUIET, CheckPolicy.DEFAULT, MemoryBudget.DEFAULT, null);
+        assertEquals(Status.WARNING, v.status());
+        assertEquals("chain_too_long", v.reasons().get(0).code());
+        assertTrue(v.reasons().get(0).message().contains("refused 7 insert(s)"), v.reasons().get(0).message());
+        ConntrackStats onlyClashes = new ConntrackStats(0L, 0L, 0L, 0L, 0L, 30L);
+        assertEquals(Status.OK, Checker.judge(node(0, 1000, 1000, onlyClashes), QUIET, CheckPolicy.DEFAULT, MemoryBudget.DEFAULT, null).status(),
+                "resolved clashes lose nothing");
+    }
+
+    @Test
+    void dropsAreJudgedByTheirRiseSinceThePreviousCheckWhenKnown() {
+        ConntrackStats monthOld = new ConntrackStats(41L, 0L, 3L, 0L, 0L, 0L);
+        java.time.Instant then = java.time.Instant.parse("2026-11-26T09:55:00Z");
+        CounterIncrease none = new CounterIncrease(new ConntrackStats(0L, 0L, 0L, 0L, 0L, 0L), then, 300);
+        assertEquals(Status.OK, Checker.judge(node(0, 1000, 1000, monthOld), QUIET, CheckPolicy.DEFAULT, MemoryBudget.DEFAULT, none).status());
+        CounterIncrease rose = new CounterIncrease(new ConntrackStats(2L, 0L, 0L, 0L, 0L, 0L), then, 300);
+        Verdict v = Checker.judge(node(0, 1000, 1000, monthOld), QUIET, CheckPolicy.DEFAULT, MemoryBudget.DEFAULT, rose);
+        assertEquals(Status.WARNING, v.status());
+        assertTrue(v.reasons().get(0).message().contains("rose in the last 5m"), v.reasons().get(0).message());
+        assertTrue(v.reasons().get(0).message().contains("drop=2") && v.reasons().get(0).message().contains("since boot: drop=41"));
+    }
+
+    @Test
+    void aTableFullLineOfAnotherNamespaceNamesItAndWhetherItStillExists() {
+        LogScan log = new LogScan(true, "journal", 3, "2026-11-26T09:00:00Z", 3600, null, Map.of(4026532177L, 2, 4026532999L, 1));
+        NodeState base = node(0, 1000, 1000, NO_DROPS);
+        NodeState node = new NodeState(base.host(), base.kernel(), base.count(), base.tunables(), base.hashsize(), base.stats(), null,
+                base.ramBytes(), base.entrySize(), true, "net:[4026531833]", true, java.util.List.of(), null,
+                new NetnsDirectory(java.util.Set.of(4026531833L, 4026532177L), Map.of(4026532177L, "qrouter-7")), "b");
+        String message = Checker.judge(node, log, CheckPolicy.DEFAULT, MemoryBudget.DEFAULT, null).reasons().get(0).message();
+        assertTrue(message.contains("qrouter-7 (net:[4026532177]): 2"), message);
+        assertTrue(message.contains("net:[4026532999], which no longer exists: 1"), message);
+    }
+
+    @Test
+    void countersOfAnotherBootOrNamespaceAreNotCompared() {
+        java.time.Instant t0 = java.time.Instant.parse("2026-11-26T09:00:00Z");
+        ConntrackStats s = new ConntrackStats(5L, 0L, 0L, 0L, null, null);
+        CounterSample earlier = new CounterSample("boot-a", "net:[1]", t0, s);
+        assertEquals(0L, new CounterSample("boot-a", "net:[1]", t0.plusSeconds(60), s).since(earlier).increase().drop());
+        assertEquals(null, new CounterSample("boot-b", "net:[1]", t0.plusSeconds(60), s).since(earlier));
+        assertEquals(null, new CounterSample("boot-a", "net:[2]", t0.plusSeconds(60), s).since(earlier));
+        ConntrackStats reset = new ConntrackStats(1L, 0L, 0L, 0L, null, null);
+        assertEquals(null, new CounterSample("boot-a", "net:[1]", t0.plusSeconds(60), reset).since(earlier), "a counter that went down was reset");
+    }
 }

@@ -33,6 +33,7 @@ class LogScannerTest {
         LogScan scan = LogScanner.scan(log, "dmesg", NOW, Duration.ofHours(1));
         assertEquals(1, scan.matches());
         assertEquals("2026-11-26T09:55:00Z", scan.lastAt());
+        assertEquals(java.util.Map.of(4026532177L, 1), scan.byNetns());
     }
 
     @Test

@@ -53,7 +53,7 @@ public final class RemoteRead {
             printf '%snetns ' "$M"; readlink proc/self/ns/net 2>/dev/null || echo
             set -- proc/sys/net/netfilter/nf_conntrack_* sys/module/nf_conntrack/parameters/hashsize \\
               proc/net/stat/nf_conntrack proc/meminfo proc/slabinfo sys/kernel/slab/nf_conntrack/slab_size \\
-              proc/sys/kernel/osrelease proc/sys/kernel/hostname proc/sys/kernel/dmesg_restrict
+              proc/sys/kernel/osrelease proc/sys/kernel/hostname proc/sys/kernel/dmesg_restrict proc/sys/kernel/random/boot_id
             s=
             for f; do
               shift
@@ -79,7 +79,7 @@ public final class RemoteRead {
     private static final Set<String> FIXED_FILES = Set.of(
             "sys/module/nf_conntrack/parameters/hashsize", "proc/net/stat/nf_conntrack", "proc/meminfo", "proc/slabinfo",
             "sys/kernel/slab/nf_conntrack/slab_size", "proc/sys/kernel/osrelease", "proc/sys/kernel/hostname",
-            "proc/sys/kernel/dmesg_restrict");
+            "proc/sys/kernel/dmesg_restrict", "proc/sys/kernel/random/boot_id");
     private static final String NETNS_LINK = "proc/self/ns/net";
 
     /** One remote file: whether the remote user may read and write it, its mode, its content (null: not read). */
