@@ -17,8 +17,9 @@ import java.util.concurrent.Callable;
                         + "--max-chain entries per bucket (now, or at a full table); when one full table needs more memory than "
                         + "--memory-budget (over_budget) or max is 0 (no limit); and when drop, early_drop, insert_failed or chain-too-long "
                         + "counters rose (--on-drops).",
-                "Counters count since boot, so check judges their rise since the previous check, which it remembers in --counter-cache; "
-                        + "without an earlier check of this boot it judges the totals."})
+                "Counters count since boot, so check judges their rise over the --since window: against a baseline it keeps in "
+                        + "--counter-cache, renewed once older than --since (retries within the window see the same rise). Without a "
+                        + "baseline of this boot and namespace it judges the totals since boot."})
 final class CheckCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -33,7 +34,7 @@ final class CheckCommand implements Callable<Integer> {
     CheckOptions thresholds;
 
     @Option(names = "--since", paramLabel = "DURATION", defaultValue = "1h",
-            description = "How far back to search the kernel log for table-full messages. Default: ${DEFAULT-VALUE}.")
+            description = "How far back to search the kernel log for table-full messages, and the window over which counter rises are judged. Default: ${DEFAULT-VALUE}.")
     String since;
 
     @Option(names = "--kernel-log", paramLabel = "SOURCE", defaultValue = "auto",
@@ -41,7 +42,7 @@ final class CheckCommand implements Callable<Integer> {
     String kernelLog;
 
     @Option(names = "--counter-cache", paramLabel = "FILE",
-            description = "Where check keeps the counters it saw, to judge their rise at the next check (under --root). "
+            description = "Where check keeps its counter baseline (under --root). "
                     + "A monitoring user who cannot write the state dir names a file of its own. When it cannot be written, "
                     + "check says so and judges totals since boot. Default: STATE_DIR/" + ctguard.io.FileCounterHistory.FILE_NAME + ".")
     String counterCache;

@@ -4,8 +4,13 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Judge a node's headroom: read it, search the kernel log, compare the counters with the previous
- * check's, give the verdict. Read-only for the kernel; it keeps only the counter history.
+ * Judge a node's headroom: read it, search the kernel log, compare the counters with a baseline, give the
+ * verdict. Read-only for the kernel; it keeps only the counter history.
+ *
+ * <p>Counters count since boot, so a drop a month ago would warn forever. Check judges their rise since
+ * a baseline sample instead, over the same window as the kernel log (since): the baseline is kept while
+ * it is younger than the window, so repeated checks (a monitoring system's retries) see the same rise,
+ * and renewed once it is older, so an old drop stops counting after at most one window.
  */
 public final class Check {
     public record Options(CheckPolicy policy, MemoryBudget budget, Duration since) {
@@ -33,22 +38,25 @@ public final class Check {
         } else if (scan.note() != null) {
             result.warnings.add("kernel log: " + scan.note());
         }
-        result.statsIncrease = increase(node, result);
+        result.statsIncrease = increase(node, options.since(), result);
         result.verdict = Checker.judge(node, scan, options.policy(), options.budget(), result.statsIncrease);
         return result.build();
     }
 
-    private CounterIncrease increase(NodeState node, Result.Builder result) {
+    private CounterIncrease increase(NodeState node, Duration window, Result.Builder result) {
         if (node.stats() == null) {
             return null;
         }
         CounterSample now = new CounterSample(node.bootId(), node.netns(), clock.now(), node.stats());
-        Optional<CounterSample> last = counters.last();
-        String problem = counters.record(now);
-        if (problem != null) {
-            result.warnings.add("counter history %s not kept (%s): drops are judged since boot".formatted(counters.location(), problem));
-            return null;
+        Optional<CounterSample> baseline = counters.last();
+        CounterIncrease increase = baseline.map(now::since).orElse(null);
+        if (increase == null || increase.intervalSeconds() >= window.toSeconds()) {
+            String problem = counters.record(now);
+            if (problem != null) {
+                result.warnings.add("counter history %s not kept (%s): drops are judged since boot".formatted(counters.location(), problem));
+                return null;
+            }
         }
-        return last.map(now::since).orElse(null);
+        return increase;
     }
 }

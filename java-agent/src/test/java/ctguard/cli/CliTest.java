@@ -355,7 +355,7 @@ class CliTest {
     }
 
     @Test
-    void checkJudgesTheCountersRiseSinceThePreviousCheckNotTheirTotalSinceBoot() throws IOException {
+    void checkJudgesTheCountersRiseSinceItsBaselineNotTheirTotalSinceBoot() throws IOException {
         Run first = ctguard("check", "--json");
         assertEquals(1, first.exit(), first.out());
         List<String> codes = new ArrayList<>();
@@ -377,6 +377,7 @@ class CliTest {
         assertEquals(3, third.json().getAsJsonObject("stats_increase").get("drop").getAsLong());
         String message = third.json().getAsJsonObject("verdict").getAsJsonArray("reasons").get(0).getAsJsonObject().get("message").getAsString();
         assertTrue(message.contains("drop=3") && message.contains("since boot: drop=44"), message);
+        assertEquals(1, ctguard("check").exit(), "a retry within --since sees the same rise");
     }
 
     @Test

@@ -269,7 +269,7 @@ class RealKernelIT {
     @Test
     void aMissingJournalIsNotAnEmptyOne() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/journalctl")), "needs journalctl");
-        Run run = ctguard("check", "--json", "--kernel-log", "journal");
+        Run run = ctguard("check", "--json", "--kernel-log", "journal", "--counter-cache", temp.resolve("counters.json").toString());
         JsonObject log = run.json().getAsJsonObject("kernel_log");
         boolean hasJournal = Files.isDirectory(Path.of("/run/log/journal"))
                 || (Files.isDirectory(Path.of("/var/log/journal")) && Files.list(Path.of("/var/log/journal")).findAny().isPresent());
@@ -278,7 +278,7 @@ class RealKernelIT {
 
     @Test
     void theDmesgLogIsSearchedWithinTheWindow() throws Exception {
-        Run run = ctguard("check", "--json", "--kernel-log", "dmesg", "--since", "1s");
+        Run run = ctguard("check", "--json", "--kernel-log", "dmesg", "--since", "1s", "--counter-cache", temp.resolve("counters.json").toString());
         JsonObject log = run.json().getAsJsonObject("kernel_log");
         assertTrue(log.get("readable").getAsBoolean(), log.toString());
         assertEquals(1, log.get("since_seconds").getAsLong());
@@ -286,13 +286,75 @@ class RealKernelIT {
 
     @Test
     void checkOnTheRealNodeGivesAVerdictAndPrometheusMetrics() throws Exception {
-        Run check = ctguard("check", "--json");
+        Run check = ctguard("check", "--json", "--counter-cache", temp.resolve("counters.json").toString());
         assertTrue(check.exit() <= 3, check.err());
         assertEquals(check.exit(), check.json().getAsJsonObject("verdict").get("exit_code").getAsInt());
         assertEquals(value("nf_conntrack_max"), check.json().getAsJsonObject("usage").get("max").getAsLong());
-        Run prom = ctguard("check", "--prometheus");
+        Run prom = ctguard("check", "--prometheus", "--counter-cache", temp.resolve("counters.json").toString());
         assertTrue(prom.out().contains("\nctguard_conntrack_max " + value("nf_conntrack_max") + "\n"), prom.out());
         assertNotEquals("", prom.out());
+    }
+
+    /** tune lowers a max set by hand to the balanced one, never below the live count plus the margin; restore puts it back. */
+    @Test
+    void tuneLowersAMaxRaisedByHandNeverBelowTheLiveCountAndRestoreBringsItBack() throws Exception {
+        String state = temp.resolve("tune-state").toString();
+        long balanced = ctguard("plan", "--json").json().getAsJsonObject("tune_plan").getAsJsonObject("targets").get("nf_conntrack_max").getAsLong();
+        long byHand = balanced * 4;
+        Files.writeString(NETFILTER.resolve("nf_conntrack_max"), byHand + "\n");
+
+        Run tune = ctguard("tune", "--json", "--state-dir", state);
+        assertEquals(0, tune.exit(), tune.err());
+        assertEquals(balanced, value("nf_conntrack_max"));
+        assertEquals(byHand, tune.json().getAsJsonObject("snapshot").getAsJsonObject("values").get("nf_conntrack_max").getAsLong());
+        assertEquals(Math.min(60, Long.parseLong(originals.get("nf_conntrack_tcp_timeout_time_wait").trim())), value("nf_conntrack_tcp_timeout_time_wait"));
+        assertEquals(0, ctguard("restore", "--json", "--state-dir", state).exit());
+        assertEquals(byHand, value("nf_conntrack_max"));
+
+        // 2000 entries in a namespace of this test: an explicit max of 1000 becomes 2000 + 10 %
+        String ns = "ctguard-it-tune-" + ProcessHandle.current().pid();
+        assertEquals(0, exec(List.of("ip", "netns", "add", ns)).exit());
+        namespaces.add(ns);
+        closedLoopbackConnections(ns, 2000);
+        Run floor = ctguard("tune", "--json", "--state-dir", state, "--max", "1000");
+        assertEquals(0, floor.exit(), floor.err());
+        long fullest = floor.json().getAsJsonObject("usage").get("fullest_count").getAsLong();
+        assertTrue(fullest >= 2000, floor.out());
+        assertTrue(value("nf_conntrack_max") >= Math.ceil(fullest * 1.1) && value("nf_conntrack_max") > 1000, "max " + value("nf_conntrack_max"));
+        assertEquals(0, ctguard("restore", "--json", "--state-dir", state).exit());
+        assertEquals(byHand, value("nf_conntrack_max"));
+    }
+
+    /** max 0 is "no limit": prepare leaves it, the snapshot holds it, restore puts it back. */
+    @Test
+    void anUnlimitedMaxRoundTripsThroughPrepareAndRestore() throws Exception {
+        String state = temp.resolve("unlimited").toString();
+        Files.writeString(NETFILTER.resolve("nf_conntrack_max"), "0\n");
+        Run check = ctguard("check", "--json", "--counter-cache", temp.resolve("counters.json").toString(), "--kernel-log", "none");
+        assertTrue(check.out().contains("\"unlimited\""), check.out());
+        Run prepare = ctguard("prepare", "--json", "--state-dir", state);
+        assertEquals(0, prepare.exit(), prepare.err());
+        assertEquals(0, value("nf_conntrack_max"));
+        assertEquals(0, prepare.json().getAsJsonObject("snapshot").getAsJsonObject("values").get("nf_conntrack_max").getAsLong());
+        Run restore = ctguard("restore", "--json", "--state-dir", state);
+        assertEquals(0, restore.exit(), restore.err());
+        assertEquals("0\n", read(NETFILTER.resolve("nf_conntrack_max")));
+        for (String name : List.of("nf_conntrack_buckets", "nf_conntrack_tcp_timeout_time_wait")) {
+            assertEquals(originals.get(name), read(NETFILTER.resolve(name)), name + " restored byte for byte");
+        }
+    }
+
+    /** n loopback connections opened, accepted and closed in the namespace, each leaving a TIME_WAIT entry; bounded by n and 60 s. */
+    private void closedLoopbackConnections(String ns, int n) throws Exception {
+        assertEquals(0, exec(List.of("ip", "-n", ns, "link", "set", "lo", "up")).exit());
+        assertEquals(0, exec(List.of("ip", "netns", "exec", ns, "nft", "add table inet ctg; add chain inet ctg in "
+                + "{ type filter hook input priority 0; }; add rule inet ctg in ct state new,established accept")).exit());
+        String py = "import socket,threading,time\ns=socket.socket();s.bind(('127.0.0.1',7778));s.listen(512)\n"
+                + "def serve():\n while True:\n  c,_=s.accept();c.close()\n"
+                + "threading.Thread(target=serve,daemon=True).start()\nend=time.time()+60\n"
+                + "for _ in range(" + n + "):\n if time.time()>end: break\n c=socket.create_connection(('127.0.0.1',7778),timeout=2);c.close()\n";
+        Run run = exec(List.of("ip", "netns", "exec", ns, "python3", "-c", py));
+        assertEquals(0, run.exit(), run.err());
     }
 
     private Run ctguard(String... args) throws Exception {
