@@ -2,7 +2,7 @@
 # Memory-model benchmark for ctguard (a benchmark, not a test: it prints figures and exits 0 even
 # when the target is missed; it exits non-zero only when it cannot run). Needs root.
 #
-# Checks the sizing model of DESIGN §6 (memory for N entries = hash table + N x E, E = nf_conntrack
+# Checks the sizing model (README, "Sizing model") (memory for N entries = hash table + N x E, E = nf_conntrack
 # slab object size + 128 B when nf_conntrack_acct, _timestamp or _events is 1) against what the
 # kernel really allocates. For every N and every variant it creates a network namespace
 # ctg-mem-$$ (lo up, nft `ct state new,established accept` in an inet input chain, its own

@@ -5,25 +5,33 @@
 DOCUMENTATION = r"""
 ---
 module: conntrack_guard
-short_description: Check, raise, restore and persist the Linux conntrack table limits with the ctguard agent
+short_description: Check, raise, balance, restore and persist the Linux conntrack table limits with the ctguard agent
 version_added: "0.1.0"
 description:
   - Runs C(ctguard), the conntrack-guard Java agent, on the managed node and returns its C(ctguard/v1) JSON
     result, so that an OpenStack upgrade does not hit the kernel's C(table full, dropping packet).
   - V(status) reports every value the agent reads (entry count and max, buckets, timeouts, drop counters,
     memory cost, writability of each tunable). V(check) adds a verdict (OK, WARNING, CRITICAL, UNKNOWN)
-    and fails the task according to O(fail_on). V(plan) shows the values V(prepare) would set. These three
-    change nothing.
+    and fails the task according to O(fail_on). V(plan) shows the values V(prepare) would set (C(plan)) and
+    those V(tune) would set (C(tune_plan)). These three change nothing on the node (V(check) keeps its
+    counter cache, see O(counter_cache)).
   - V(prepare) (before an upgrade) snapshots the original values, raises C(nf_conntrack_max) and the hash
     buckets within a memory budget and lowers C(nf_conntrack_tcp_timeout_time_wait). A second run reports
     C(changed=false).
+  - V(tune) applies the balanced sizing, for a node whose max is out of balance with its RAM or its buckets:
+    C(nf_conntrack_max) at the budget ceiling (the largest power of two whose full table fits
+    O(memory_budget); it may be lower than today's, never below the fullest namespace's live count plus a
+    margin), buckets a quarter of that max (never fewer than now), TIME_WAIT 60 s (never longer than now).
+    Same safety as V(prepare) (lock, snapshot of the originals first, all writes or none); with O(persist=true)
+    it also writes the persist files in the same run. A second run reports C(changed=false).
   - V(restore) (after the upgrade) puts the snapshot's values back once the table has drained; without a
     snapshot there is nothing to do.
   - V(persist) keeps the live values across reboots (C(/etc/sysctl.d/90-conntrack-guard.conf),
     C(/etc/modules-load.d/conntrack-guard.conf), and C(/etc/modprobe.d/conntrack-guard.conf) on kernels whose
     bucket sysctl is read-only); with O(remove=true) it removes those files.
   - The agent enforces the safety rules (one run at a time under a lock, the snapshot is never overwritten,
-    limits are only raised and timeouts only lowered, failed writes are rolled back). This module builds its
+    V(prepare) only raises limits and only lowers timeouts, V(tune) lowers max only down to the live count
+    plus a margin, failed writes are rolled back). This module builds its
     command line, runs it without a shell and maps its exit code and JSON to the task result.
   - A parameter that does not apply to the chosen O(action) (for example O(wait) with V(prepare)) fails the
     task before anything runs.
@@ -32,35 +40,36 @@ author:
 options:
   action:
     description:
-      - What to do. V(status), V(check) and V(plan) are read-only; V(prepare), V(restore) and V(persist) change
-        the node (they take the agent's lock and need root).
+      - What to do. V(status), V(check) and V(plan) are read-only; V(prepare), V(tune), V(restore) and V(persist)
+        change the node (they take the agent's lock and need root).
     type: str
     required: true
-    choices: [status, check, plan, prepare, restore, persist]
+    choices: [status, check, plan, prepare, tune, restore, persist]
   max:
     description:
       - Target C(nf_conntrack_max) (1..2147483647). Default, chosen by the agent, is the largest power of two
-        whose memory fits O(memory_budget). A value below the current one keeps the current one.
-      - Applies to V(plan) and V(prepare).
+        whose memory fits O(memory_budget). For V(prepare) a value below the current one keeps the current one;
+        V(tune) may lower max to it, but not below the fullest namespace's live count plus the margin.
+      - Applies to V(plan), V(prepare) and V(tune).
     type: int
   buckets:
     description:
       - Target hash buckets (1024..2147483647, rounded up to a multiple of 512 as the kernel does). Default,
-        chosen by the agent, is a quarter of the target max.
-      - Applies to V(plan) and V(prepare).
+        chosen by the agent, is a quarter of the target max (never fewer than now).
+      - Applies to V(plan), V(prepare) and V(tune).
     type: int
   time_wait:
     description:
       - Target C(nf_conntrack_tcp_timeout_time_wait) in seconds (1..432000). Default, chosen by the agent, is
         60. A value above the current one keeps the current one.
-      - Applies to V(plan) and V(prepare).
+      - Applies to V(plan), V(prepare) and V(tune).
     type: int
   memory_budget:
     description:
       - Kernel memory the table may use at its max, a share of RAM (V(2%)) or a size (V(1GiB), V(512MiB),
         V(2GB)). The agent's default is V(2%).
-      - Applies to V(status), V(check), V(plan) and V(prepare) (shown against the memory at max by V(status)
-        and V(check)).
+      - Applies to V(status), V(check), V(plan), V(prepare) and V(tune) (shown against the memory at max by
+        V(status) and V(check)).
     type: str
   wait:
     description:
@@ -71,9 +80,10 @@ options:
     type: str
   force:
     description:
-      - V(prepare) raises beyond the memory budget; V(restore) restores although the table holds more entries
-        than the original max allows (new flows will be dropped).
-      - Applies to V(prepare) and V(restore).
+      - V(prepare) and V(tune) accept an explicit O(max) or O(buckets) whose memory crosses the budget;
+        V(restore) restores although the table holds more entries than the original max allows (new flows will
+        be dropped).
+      - Applies to V(prepare), V(tune) and V(restore).
     type: bool
     default: false
   remove:
@@ -82,12 +92,22 @@ options:
       - Applies to V(persist).
     type: bool
     default: false
+  persist:
+    description:
+      - Also write the persist files (C(/etc/sysctl.d/90-conntrack-guard.conf), C(/etc/modules-load.d/conntrack-guard.conf)
+        and, on kernels whose bucket sysctl is read-only, C(/etc/modprobe.d/conntrack-guard.conf)) with the tuned
+        values in the same run, as V(persist) does, all or nothing (a failure there undoes the kernel writes). The
+        snapshot is then retired (a warning names it), so a later V(restore) has nothing to put back; V(persist)
+        with O(remove=true) removes the files.
+      - Applies to V(tune).
+    type: bool
+    default: false
   allow_partial:
     description:
       - Where some tunables are not writable (a non-initial network namespace, read-only C(/sys)), apply the
         writable ones (the per-namespace timeouts) and return the skipped ones as warnings, instead of failing
         with rc 77.
-      - Applies to V(prepare) and V(restore).
+      - Applies to V(prepare), V(tune) and V(restore).
     type: bool
     default: false
   fail_on:
@@ -99,6 +119,15 @@ options:
     type: str
     default: critical
     choices: [critical, warning, never]
+  counter_cache:
+    description:
+      - Where V(check) keeps the counters it saw, to judge their rise since the previous check of this boot
+        (C(stats_increase)) rather than the totals since boot; under O(root). Default, chosen by the agent, is
+        C(counters.json) in O(state_dir).
+      - A monitoring user who cannot write O(state_dir) names a file of its own. When the file cannot be written,
+        or the boot cannot be identified, V(check) says so in a warning and judges the totals since boot.
+      - Applies to V(check).
+    type: path
   java:
     description:
       - The Java 17 (or newer) runtime to run the agent with, a command looked up on C(PATH) (and
@@ -119,8 +148,9 @@ options:
     default: /opt/conntrack-guard/ctguard.jar
   state_dir:
     description:
-      - Where the agent keeps its snapshot (C(snapshot.json)) and lock (C(lock)); absolute. Passed to
-        V(prepare), V(restore) and V(persist) only.
+      - Where the agent keeps its snapshot (C(snapshot.json)), lock (C(lock)) and, for V(check), the counter
+        cache (C(counters.json)); absolute. Passed to V(check), V(prepare), V(tune), V(restore) and V(persist)
+        only.
     type: path
     default: /var/lib/conntrack-guard
   root:
@@ -131,29 +161,34 @@ options:
     default: /
   lock_timeout:
     description:
-      - How long V(prepare), V(restore) and V(persist) wait for another run's lock before failing with rc 75
+      - How long V(prepare), V(tune), V(restore) and V(persist) wait for another run's lock before failing with rc 75
         (a duration such as V(30s) or V(2m)). Accepted, and ignored, by the read-only actions.
     type: str
     default: 30s
 requirements:
   - A Java 17 or newer runtime on the managed node (for example the C(openjdk-17-jre-headless) package)
   - The agent jar at O(jar) (C(java-agent/target/ctguard.jar), built by C(mvn package))
-  - The C(nf_conntrack) kernel module loaded; root (C(become)) for V(prepare), V(restore) and V(persist)
+  - The C(nf_conntrack) kernel module loaded; root (C(become)) for V(prepare), V(tune), V(restore) and V(persist)
 notes:
-  - "Check mode: V(prepare), V(restore) and V(persist) run with the agent's C(--dry-run): it computes the same
-    plan, writes nothing (not even the snapshot), takes no lock and does not wait; C(changed) says whether the
-    real run would change anything. V(status), V(check) and V(plan) are read-only and run as usual."
-  - "Diff mode: V(prepare) and V(restore) return one C(name = value) line per tunable whose value changes
-    (or would change, in check mode); V(persist) returns one diff per file it creates, updates or removes."
+  - "Check mode: V(prepare), V(tune), V(restore) and V(persist) run with the agent's C(--dry-run): it computes the
+    same plan, writes nothing (not even the snapshot or, for V(tune) with O(persist=true), the files), takes no lock
+    and does not wait; C(changed) says whether the real run would change anything. V(status), V(check) and
+    V(plan) are read-only and run as usual (V(check) still updates its counter cache, which is not a change)."
+  - "Diff mode: V(prepare), V(tune) and V(restore) return one C(name = value) line per tunable whose value changes
+    (or would change, in check mode); V(persist) returns one diff per file it creates, updates or removes;
+    V(tune) with O(persist=true) returns a list, the tunables' diff (when any changes) followed by the files'."
   - "O(fail_on) applies to the verdict of V(check) only (exit codes 0 to 3 of the agent). Any other agent
     failure (exit codes 64 and above) fails the task with the agent's own message and C(rc) set to its exit
-    code: 64 usage, 65 bad data (corrupt snapshot, raise beyond the budget, value the kernel rejects),
+    code: 64 usage, 65 bad data (corrupt snapshot, a target beyond the budget, value the kernel rejects),
     69 nf_conntrack not loaded, 70 internal error, 73 cannot write a file, 75 try again later (lock busy,
     table not drained), 77 permission (not root, read-only C(/proc/sys), global limit outside the initial
     network namespace)."
   - The agent reads site defaults from C(/etc/conntrack-guard/ctguard.yml) (or C($CTGUARD_CONFIG)); options
     set here are passed as flags and win over that file. O(state_dir) and O(lock_timeout) are always passed to
     the actions that use them.
+  - "Since max 0 means no limit, C(usage.fill_ratio), C(usage.fullest_fill_ratio), C(usage.entries_per_bucket_at_max),
+    C(memory.table_bytes_at_max), C(memory.table_bytes_worst) and a namespace's C(fill_ratio) are null when
+    C(nf_conntrack_max) is 0 (C(usage.unlimited) is then true); guard expressions that use them."
   - The agent's warnings are returned as Ansible warnings.
 attributes:
   check_mode:
@@ -176,6 +211,7 @@ EXAMPLES = r"""
 # Ad hoc, from the controller:
 #   ansible compute -m conntrack_guard -a action=check
 #   ansible compute -b -m conntrack_guard -a 'action=prepare' --check --diff
+#   ansible compute -b -m conntrack_guard -a 'action=tune' --check --diff
 
 - name: Check conntrack headroom (fails on CRITICAL or UNKNOWN)
   conntrack_guard:
@@ -192,9 +228,20 @@ EXAMPLES = r"""
     fail_on: never
   register: ct
 
-- name: Show the fill ratio
+- name: Show the fill ratio (null when nf_conntrack_max is 0, no limit)
   ansible.builtin.debug:
-    msg: "{{ ct.verdict.status }}: {{ (ct.usage.fill_ratio * 100) | round(1) }}% of {{ ct.usage.max }}"
+    msg: >-
+      {{ ct.verdict.status }}: {{ 'no limit' if ct.usage.unlimited
+      else ((ct.usage.fill_ratio * 100) | round(1) | string) ~ '% of ' ~ ct.usage.max }}
+
+- name: Counters that rose since the previous check (null on the first check of a boot)
+  ansible.builtin.debug:
+    msg: "{{ ct.stats_increase | default('no earlier check of this boot', true) }}"
+
+- name: Check as a monitoring user that cannot write the state directory
+  conntrack_guard:
+    action: check
+    counter_cache: /var/tmp/nagios/ctguard-counters.json
 
 - name: Raise the limits before the upgrade
   become: true
@@ -216,6 +263,30 @@ EXAMPLES = r"""
     action: prepare
   check_mode: true
   diff: true
+
+- name: Show what tune would change (max may go down to the budget ceiling), changing nothing
+  become: true
+  conntrack_guard:
+    action: tune
+  check_mode: true
+  diff: true
+
+- name: Balance an oversized table (max at the budget ceiling, buckets max/4, TIME_WAIT 60)
+  become: true
+  conntrack_guard:
+    action: tune
+  register: tuned
+
+- name: Say what tune did
+  ansible.builtin.debug:
+    msg: "{{ tuned.plan['items'] | selectattr('changes') | map(attribute='reason') | list }}"
+
+- name: Tune with a larger budget and keep the values across reboots in the same run
+  become: true
+  conntrack_guard:
+    action: tune
+    memory_budget: 4%
+    persist: true
 
 - name: Restore the originals after the upgrade, waiting up to 10 minutes for the table to drain
   become: true
@@ -300,12 +371,25 @@ tunables:
     nf_conntrack_tcp_timeout_time_wait: {"before": 120, "after": 60, "writable": true}
 usage:
   description:
-    - The table's C(count), C(max), C(buckets), C(hashsize), C(fill_ratio) (count/max), C(entries_per_bucket)
-      (count/buckets) and C(entries_per_bucket_at_max) (max/buckets), as the node stands after the run.
+    - The table's C(count), C(max), C(buckets), C(hashsize), C(unlimited) (max is 0), C(fill_ratio) (count/max),
+      C(entries_per_bucket) (count/buckets), C(entries_per_bucket_at_max) (max/buckets), and the fullest network
+      namespace's C(fullest_count), C(fullest_namespace) (null when it is the agent's own) and
+      C(fullest_fill_ratio), as the node stands after the run.
+    - C(fill_ratio), C(entries_per_bucket_at_max) and C(fullest_fill_ratio) are null when C(unlimited) is true.
   returned: when the agent ran successfully
   type: dict
-  sample: {"count": 1000, "max": 262144, "buckets": 262144, "hashsize": 262144, "fill_ratio": 0.003815,
-           "entries_per_bucket": 0.003815, "entries_per_bucket_at_max": 1.0}
+  sample: {"count": 1000, "max": 262144, "buckets": 262144, "hashsize": 262144, "unlimited": false,
+           "fill_ratio": 0.003815, "entries_per_bucket": 0.003815, "entries_per_bucket_at_max": 1.0,
+           "fullest_count": 1000, "fullest_namespace": null, "fullest_fill_ratio": 0.003815}
+namespaces:
+  description:
+    - The other network namespaces with entries, fullest first, each with C(id), C(name) (under C(/run/netns),
+      or null), C(pid) (a process in it, or null), C(count) and C(fill_ratio) (count against the one global max;
+      null when max is 0). Empty when there are none.
+  returned: when the agent ran successfully
+  type: list
+  elements: dict
+  sample: [{"id": "net:[4026532177]", "name": "qrouter-5d1c", "pid": 4242, "count": 5200, "fill_ratio": 0.019836}]
 stats_note:
   description: Why C(stats) is null (the kernel has no C(/proc/net/stat/nf_conntrack)).
   returned: when the conntrack counters are unavailable
@@ -316,25 +400,42 @@ stats_note:
 stats:
   description:
     - The conntrack counters since boot summed over CPUs (C(drop), C(early_drop), C(insert_failed),
-      C(search_restart); null for a column the kernel lacks). Null, with C(stats_note), when
+      C(search_restart), C(chain_too_long) (the kernel's C(chainlength) column), C(clash_resolved)
+      (C(clashres)); null for a column the kernel lacks). Null, with C(stats_note), when
       C(/proc/net/stat/nf_conntrack) is absent.
   returned: when the agent ran successfully
   type: dict
-  sample: {"drop": 41, "early_drop": 3, "insert_failed": 3, "search_restart": 271}
+  sample: {"drop": 41, "early_drop": 3, "insert_failed": 3, "search_restart": 271, "chain_too_long": 5,
+           "clash_resolved": 5}
+stats_increase:
+  description:
+    - V(check) only, how much each counter of C(stats) rose since the previous check of this boot and network
+      namespace (read from O(counter_cache)), with C(since) (that check's time) and C(interval_seconds).
+    - Null on the first check of a boot, when the cache cannot be read or written, and for the other actions;
+      the verdict then judges the totals since boot.
+  returned: when the agent ran successfully
+  type: dict
+  sample: {"drop": 16, "early_drop": 0, "insert_failed": 0, "search_restart": 0, "chain_too_long": 0,
+           "clash_resolved": 0, "since": "2026-12-01T20:30:54.465788465Z", "interval_seconds": 300}
 memory:
   description:
     - The memory model, C(ram_bytes), C(entry_bytes) and its C(entry_bytes_source), C(hash_bytes),
-      C(table_bytes_now), C(table_bytes_at_max), C(budget_bytes) and C(budget).
+      C(table_bytes_now), C(table_bytes_at_max) (one full table), C(active_namespaces), C(table_bytes_worst)
+      (every active namespace full), C(budget_bytes), C(budget) and C(over_budget) (one full table needs more
+      than the budget, or max is 0).
+    - C(table_bytes_at_max) and C(table_bytes_worst) are null when max is 0 (no limit, so no bound).
   returned: when the agent ran successfully
   type: dict
   sample: {"ram_bytes": 25325268992, "entry_bytes": 256, "entry_bytes_source": "slabinfo", "hash_bytes": 2097152,
-           "table_bytes_now": 2353152, "table_bytes_at_max": 69206016, "budget_bytes": 506505379,
-           "budget": "2% of RAM"}
+           "table_bytes_now": 2353152, "table_bytes_at_max": 69206016, "active_namespaces": 1,
+           "table_bytes_worst": 69206016, "budget_bytes": 506505379, "budget": "2% of RAM", "over_budget": false}
 verdict:
   description:
     - The V(check) verdict, C(status) (OK, WARNING, CRITICAL or UNKNOWN), C(exit_code) and C(reasons), a list
-      of C(status), C(code) (fill, chain_length, chain_length_at_max, table_full_log, drops, headroom) and
-      C(message). Null for the other actions.
+      of C(status), C(code) and C(message). Null for the other actions.
+    - C(code) is one of C(fill), C(chain_length), C(chain_length_at_max), C(table_full_log), C(drops),
+      C(chain_too_long) (the kernel refused inserts into over-long chains), C(over_budget) (one full table
+      needs more than O(memory_budget)), C(unlimited) (max is 0) and C(headroom) (the OK summary).
   returned: when the agent ran successfully
   type: dict
   sample:
@@ -343,7 +444,7 @@ verdict:
     reasons:
       - status: WARNING
         code: drops
-        message: "drop counters since boot: drop=41 early_drop=3 insert_failed=3"
+        message: "drop counters rose since boot (no earlier check of this boot to compare with): drop=41 early_drop=3 insert_failed=3"
 kernel_log:
   description:
     - V(check) only, the kernel log search for C(table full, dropping packet), C(readable), C(source),
@@ -363,12 +464,17 @@ snapshot:
     values: {"nf_conntrack_buckets": 262144, "nf_conntrack_max": 262144, "nf_conntrack_tcp_timeout_time_wait": 120}
 plan:
   description:
-    - V(plan) and V(prepare), the targets and why, C(targets) (name to value), C(items) (C(tunable),
-      C(current), C(target), C(changes), C(reason)), C(ceiling), C(entry_bytes), C(bytes_at_target),
-      C(budget_bytes), C(over_budget) and C(for_other_node). Null for the other actions.
+    - V(plan), V(prepare) and V(tune), the targets and why, C(kind) (V(prepare), or V(tune) for O(action=tune)),
+      C(targets) (name to value), C(items) (C(tunable), C(current), C(target), C(changes), C(reason)),
+      C(ceiling), C(entry_bytes), C(bytes_at_target), C(bytes_at_current), C(budget_bytes), C(over_budget)
+      (the targets cross the budget), C(node_over_budget) (today's max already needs more than the budget and
+      this plan keeps it), C(balanced_max) (the max V(tune) would set) and C(for_other_node). Null for the other
+      actions.
+    - C(bytes_at_target) and C(bytes_at_current) are null when the max they are for is 0 (no limit).
   returned: when the agent ran successfully
   type: dict
   sample:
+    kind: prepare
     targets: {"nf_conntrack_buckets": 262144, "nf_conntrack_max": 1048576, "nf_conntrack_tcp_timeout_time_wait": 60}
     items:
       - {"tunable": "nf_conntrack_max", "current": 262144, "target": 1048576, "changes": true,
@@ -376,14 +482,38 @@ plan:
     ceiling: 1048576
     entry_bytes: 256
     bytes_at_target: 270532608
+    bytes_at_current: 69206016
     budget_bytes: 506505379
     over_budget: false
+    node_over_budget: false
+    balanced_max: 1048576
+    for_other_node: false
+tune_plan:
+  description:
+    - V(plan) only, the balanced sizing V(tune) would apply, in the same form as C(plan) with C(kind) V(tune);
+      its C(nf_conntrack_max) target may be below the current one.
+  returned: when O(action=plan)
+  type: dict
+  sample:
+    kind: tune
+    targets: {"nf_conntrack_buckets": 524288, "nf_conntrack_max": 2097152, "nf_conntrack_tcp_timeout_time_wait": 60}
+    items:
+      - {"tunable": "nf_conntrack_max", "current": 12262144, "target": 2097152, "changes": true,
+         "reason": "the balanced max: largest power of two whose memory fits the budget of 1.3 GiB, lower than today's: a smaller table that fits RAM"}
+    ceiling: 2097152
+    entry_bytes: 448
+    bytes_at_target: 943718400
+    bytes_at_current: 5493571584
+    budget_bytes: 1349077975
+    over_budget: false
+    node_over_budget: false
+    balanced_max: 2097152
     for_other_node: false
 files:
   description:
-    - V(persist) only, each file with C(path), C(action) (create, update, remove or unchanged), C(content)
-      (after) and C(previous) (before; null where the file is absent).
-  returned: when O(action=persist)
+    - V(persist), and V(tune) with O(persist=true), each file with C(path), C(action) (create, update, remove or
+      unchanged), C(content) (after) and C(previous) (before; null where the file is absent).
+  returned: when O(action=persist), or O(action=tune) with O(persist=true)
   type: list
   elements: dict
   sample:
@@ -405,7 +535,7 @@ rollback:
 ctguard_warnings:
   description:
     - The agent's C(warnings) (skipped tunables, overriding sysctl files, an unreadable kernel log, unavailable
-      counters, the retired snapshot) as plain strings, for conditions in playbooks. They are also emitted
+      counters or counter cache, the retired snapshot) as plain strings, for conditions in playbooks. They are also emitted
       as Ansible warnings so that they are displayed; the result key is renamed because Ansible reserves
       C(warnings).
   returned: always, when the agent printed its JSON result
@@ -434,9 +564,11 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-ACTIONS = ('status', 'check', 'plan', 'prepare', 'restore', 'persist')
+ACTIONS = ('status', 'check', 'plan', 'prepare', 'tune', 'restore', 'persist')
 # The actions that change the node: they get --dry-run in check mode, --state-dir and --lock-timeout.
-CHANGING = ('prepare', 'restore', 'persist')
+CHANGING = ('prepare', 'tune', 'restore', 'persist')
+# The actions that keep files in the state directory: the changing ones, and check (its counter cache).
+USES_STATE_DIR = ('check',) + CHANGING
 DEFAULT_JAR = '/opt/conntrack-guard/ctguard.jar'
 DEFAULT_JAVA_OPTIONS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xshare:auto', '-Xms8m']
 
@@ -449,8 +581,10 @@ ARGUMENT_SPEC = dict(
     wait=dict(type='str'),
     force=dict(type='bool', default=False),
     remove=dict(type='bool', default=False),
+    persist=dict(type='bool', default=False),
     allow_partial=dict(type='bool', default=False),
     fail_on=dict(type='str', default='critical', choices=['critical', 'warning', 'never']),
+    counter_cache=dict(type='path'),
     java=dict(type='str', default='java'),
     java_options=dict(type='list', elements='str', default=DEFAULT_JAVA_OPTIONS),
     jar=dict(type='path', default=DEFAULT_JAR),
@@ -462,15 +596,17 @@ ARGUMENT_SPEC = dict(
 # Parameters that only some actions take. Setting one (to a value other than its default) for another
 # action is an error. java, java_options, jar, state_dir, root and lock_timeout are accepted by every action.
 APPLIES_TO = dict(
-    max=('plan', 'prepare'),
-    buckets=('plan', 'prepare'),
-    time_wait=('plan', 'prepare'),
-    memory_budget=('status', 'check', 'plan', 'prepare'),
+    max=('plan', 'prepare', 'tune'),
+    buckets=('plan', 'prepare', 'tune'),
+    time_wait=('plan', 'prepare', 'tune'),
+    memory_budget=('status', 'check', 'plan', 'prepare', 'tune'),
     wait=('restore',),
-    force=('prepare', 'restore'),
+    force=('prepare', 'tune', 'restore'),
     remove=('persist',),
-    allow_partial=('prepare', 'restore'),
+    persist=('tune',),
+    allow_partial=('prepare', 'tune', 'restore'),
     fail_on=('check',),
+    counter_cache=('check',),
 )
 
 # Flags passed with a value, in argv order: (parameter, flag, actions).
@@ -480,11 +616,13 @@ VALUE_FLAGS = (
     ('buckets', '--buckets', APPLIES_TO['buckets']),
     ('time_wait', '--time-wait', APPLIES_TO['time_wait']),
     ('wait', '--wait', APPLIES_TO['wait']),
+    ('counter_cache', '--counter-cache', APPLIES_TO['counter_cache']),
 )
 BOOL_FLAGS = (
     ('force', '--force', APPLIES_TO['force']),
     ('allow_partial', '--allow-partial', APPLIES_TO['allow_partial']),
     ('remove', '--remove', APPLIES_TO['remove']),
+    ('persist', '--persist', APPLIES_TO['persist']),
 )
 
 NAGIOS = {0: 'OK', 1: 'WARNING', 2: 'CRITICAL', 3: 'UNKNOWN'}
@@ -532,6 +670,7 @@ def build_argv(params, check_mode, java=None):
             argv.append('--dry-run')
         if params.get('lock_timeout'):
             argv.extend(['--lock-timeout', params['lock_timeout']])
+    if action in USES_STATE_DIR:
         argv.extend(['--state-dir', params['state_dir']])
     root = params.get('root')
     if root and os.path.normpath(root) not in ('/', '//'):
@@ -617,19 +756,31 @@ def _tunable_lines(tunables, key, names):
     return ''.join('%s = %s\n' % (name, tunables[name].get(key)) for name in names)
 
 
+def _tunables_diff(result):
+    tunables = result.get('tunables') or {}
+    names = [name for name, t in tunables.items()
+             if isinstance(t, dict) and t.get('before') != t.get('after')]
+    return {'before': _tunable_lines(tunables, 'before', names),
+            'after': _tunable_lines(tunables, 'after', names)}
+
+
+def _files_diff(result):
+    return [{'before_header': f.get('path'), 'after_header': f.get('path'),
+             'before': f.get('previous') or '', 'after': f.get('content') or ''}
+            for f in result.get('files') or []
+            if isinstance(f, dict) and f.get('action') != 'unchanged']
+
+
 def make_diff(result, action):
-    """Diff of the tunables (prepare, restore) or of the files (persist); None for read-only actions."""
-    if action in ('prepare', 'restore'):
-        tunables = result.get('tunables') or {}
-        names = [name for name, t in tunables.items()
-                 if isinstance(t, dict) and t.get('before') != t.get('after')]
-        return {'before': _tunable_lines(tunables, 'before', names),
-                'after': _tunable_lines(tunables, 'after', names)}
+    """Diff of the tunables (prepare, tune, restore) or of the files (persist); for tune with files (persist=true)
+    a list, the tunables' diff when any changed, then the files'. None for read-only actions."""
+    if action in ('prepare', 'tune', 'restore'):
+        diff = _tunables_diff(result)
+        if action == 'tune' and isinstance(result.get('files'), list):
+            return ([diff] if diff['before'] or diff['after'] else []) + _files_diff(result)
+        return diff
     if action == 'persist':
-        return [{'before_header': f.get('path'), 'after_header': f.get('path'),
-                 'before': f.get('previous') or '', 'after': f.get('content') or ''}
-                for f in result.get('files') or []
-                if isinstance(f, dict) and f.get('action') != 'unchanged']
+        return _files_diff(result)
     return None
 
 

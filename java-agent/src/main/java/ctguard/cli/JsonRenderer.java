@@ -21,7 +21,7 @@ import ctguard.core.Verdict;
 
 import java.util.List;
 
-/** The ctguard/v1 JSON object (DESIGN §4). Field names are the contract the Ansible module reads. */
+/** The ctguard/v1 JSON object (README, "JSON result"). Field names are the contract the Ansible module reads. */
 final class JsonRenderer {
     private static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
 

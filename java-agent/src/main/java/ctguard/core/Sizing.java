@@ -1,6 +1,6 @@
 package ctguard.core;
 
-/** The memory model of DESIGN §6. */
+/** The memory model (docs/architecture.md, "Sizing"; README, "Sizing model"). */
 public final class Sizing {
     /** Highest power of two that stays within the 2^31-1 bound on max. */
     private static final long HIGHEST_POWER = 1L << 30;
