@@ -130,9 +130,9 @@ final class TextRenderer {
             String current = i.current() == null ? "?" : Long.toString(i.current());
             line(("  %-" + width + "s %10s -> %-10d %s").formatted(i.name(), current, i.target(), colors.dim(i.reason())));
         }
-        line("  one full table at target: %s%s of a %s budget (entry %d B; budget ceiling %d)%s".formatted(
+        line("  one full table: %s at the targets%s; budget %s (entry %d B, budget ceiling %d)%s".formatted(
                 p.bytesAtTarget() == null ? "unbounded (max 0: no limit)" : Units.formatBytes(p.bytesAtTarget()),
-                p.bytesAtCurrent() == null ? "" : ", now " + Units.formatBytes(p.bytesAtCurrent()),
+                p.bytesAtCurrent() == null ? "" : ", " + Units.formatBytes(p.bytesAtCurrent()) + " now",
                 Units.formatBytes(p.budgetBytes()), p.entryBytes(), p.ceiling(),
                 p.overBudget() ? " - OVER BUDGET" : p.nodeOverBudget() ? " - over budget as the node already is" : ""));
     }

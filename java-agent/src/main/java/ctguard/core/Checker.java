@@ -34,8 +34,9 @@ public final class Checker {
         }
         if (usage.entriesPerBucket() > policy.maxChain()) {
             reasons.add(new Verdict.Reason(Status.WARNING, "chain_length",
-                    "%s entries per bucket on average, above %s: lookups walk long chains; raise the buckets"
-                            .formatted(decimal(usage.entriesPerBucket()), decimal(policy.maxChain()))));
+                    "%s entries per bucket on average%s, above %s: lookups walk long chains; raise the buckets"
+                            .formatted(decimal(usage.entriesPerBucket()),
+                                    usage.unlimited() ? "" : " (" + decimal(usage.entriesPerBucketAtMax()) + " at max)", decimal(policy.maxChain()))));
         } else if (!usage.unlimited() && usage.entriesPerBucketAtMax() > policy.maxChain()) {
             reasons.add(new Verdict.Reason(Status.WARNING, "chain_length_at_max",
                     "a full table would average %s entries per bucket (max %d over %d buckets), above %s; raise the buckets"
