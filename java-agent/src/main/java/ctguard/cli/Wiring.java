@@ -11,6 +11,7 @@ import ctguard.core.Waiter;
 import ctguard.io.FileCounterHistory;
 import ctguard.io.FileNodeLock;
 import ctguard.io.FileSnapshotStore;
+import ctguard.io.NodeDir;
 import ctguard.io.ProcfsKernel;
 import ctguard.io.RootedConfigFiles;
 import ctguard.io.SystemKernelLog;
@@ -30,11 +31,11 @@ final class Wiring {
     }
 
     SnapshotStore snapshots() {
-        return new FileSnapshotStore(options.stateDirPath(), options.stateDirDisplay());
+        return new FileSnapshotStore(options.stateDirPath(), options.stateDirDisplay(), new NodeDir(options.rootPath()));
     }
 
     NodeLock lock() {
-        return new FileNodeLock(options.stateDirPath(), options.stateDirDisplay());
+        return new FileNodeLock(new NodeDir(options.rootPath()));
     }
 
     ConfigFiles configFiles() {

@@ -37,7 +37,8 @@ public final class Restore {
         Result.Builder result = Result.builder("restore", node, MemoryBudget.DEFAULT);
         result.dryRun = options.dryRun();
         if (found.isEmpty()) {
-            result.warnings.add("no snapshot at %s: nothing to restore".formatted(store.location()));
+            result.warnings.add("no snapshot at %s: nothing to restore".formatted(store.location())
+                    + store.liveElsewhere().map(other -> "; this node's live snapshot is %s: restore from that state dir".formatted(other)).orElse(""));
             return result.build();
         }
         Snapshot snapshot = found.get();

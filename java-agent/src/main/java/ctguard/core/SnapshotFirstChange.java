@@ -27,6 +27,11 @@ final class SnapshotFirstChange {
     }
 
     Result run(String action, Function<NodeState, Plan> planner, Prepare.Options options, Then then) {
+        store.liveElsewhere().ifPresent(other -> {
+            throw new CtguardException(ExitCode.DATA_ERROR, ("the originals of this node are already kept in %s, another state dir; "
+                    + "a second snapshot here would record the values raised since as original. Nothing was changed: "
+                    + "restore or persist from that state dir first").formatted(other));
+        });
         NodeState node = kernel.read();
         Optional<Snapshot> existing = store.load();
         Plan plan = planner.apply(node);

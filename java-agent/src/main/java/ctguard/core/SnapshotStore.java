@@ -16,4 +16,7 @@ public interface SnapshotStore {
     String archive(String reason);
 
     String location();
+
+    /** The node's live snapshot when it is kept somewhere else (another state dir): a second one would record raised values as original. */
+    Optional<String> liveElsewhere();
 }

@@ -21,6 +21,7 @@ import java.util.Set;
 public final class DurableFiles {
     public static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
     public static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rw-------");
+    static final Set<PosixFilePermission> PRIVATE_DIRECTORY = PosixFilePermissions.fromString("rwx------");
 
     private DurableFiles() {
     }
@@ -79,6 +80,29 @@ public final class DurableFiles {
         }
         try {
             Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw cannotWrite(dir, e);
+        }
+    }
+
+    /**
+     * A directory only its owner may enter (0700): created so, or tightened when it already exists with
+     * wider modes, so that no other user can open, hold or replace what is inside.
+     */
+    public static void ensurePrivateDirectory(Path dir) {
+        ensureDirectory(dir.getParent());
+        if (Files.isSymbolicLink(dir)) {
+            throw new CtguardException(ExitCode.CANT_CREATE, dir + " is a symbolic link; refusing to follow it");
+        }
+        try {
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIRECTORY));
+            }
+            if (!Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS).equals(PRIVATE_DIRECTORY)) {
+                Files.setPosixFilePermissions(dir, PRIVATE_DIRECTORY);
+            }
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new CtguardException(ExitCode.CANT_CREATE, dir + " exists and is not a directory; move it aside", e);
         } catch (IOException e) {
             throw cannotWrite(dir, e);
         }

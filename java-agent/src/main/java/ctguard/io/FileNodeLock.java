@@ -9,35 +9,40 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 
 /**
- * An exclusive lock on state-dir/lock. Java takes it with fcntl (a POSIX record lock), so other tools
- * must use fcntl/lockf too, not flock(2), to interoperate; it is released when the process exits.
+ * The node's one exclusive lock, /run/conntrack-guard/lock (0600 in a 0700 directory, so no other user
+ * can open it, let alone hold it), whatever --state-dir says. Java takes it with fcntl (a POSIX record
+ * lock), so other tools must use fcntl/lockf too, not flock(2), to interoperate; it is released when the
+ * process exits.
  */
 public final class FileNodeLock implements NodeLock {
     private static final long POLL_MILLIS = 100;
-    private final Path stateDir;
+    private final NodeDir node;
     private final String displayPath;
 
-    public FileNodeLock(Path stateDir, String displayPath) {
-        this.stateDir = stateDir;
-        this.displayPath = displayPath + "/lock";
+    public FileNodeLock(NodeDir node) {
+        this.node = node;
+        this.displayPath = node.display() + "/lock";
     }
 
     @Override
     public Lease acquire(Duration timeout) {
-        DurableFiles.ensureDirectory(stateDir);
-        Path file = stateDir.resolve("lock");
-        DurableFiles.refuseSymlink(file);
         FileChannel channel;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        } catch (IOException e) {
-            throw DurableFiles.cannotWrite(file, e);
+            channel = open();
+        } catch (CtguardException e) {
+            if (e.exitCode() != ExitCode.NO_PERMISSION) {
+                throw e;
+            }
+            throw new CtguardException(ExitCode.NO_PERMISSION, "%s; changing the node needs root (running as uid %d)".formatted(e.getMessage(), Processes.uid()), e);
         }
+        Path file = node.lockFile();
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             while (true) {
@@ -54,8 +59,8 @@ public final class FileNodeLock implements NodeLock {
                 }
                 if (System.nanoTime() >= deadline) {
                     channel.close();
-                    throw new CtguardException(ExitCode.TEMP_FAIL, "another ctguard run holds the lock %s (waited %s); retry when it has finished, or raise --lock-timeout"
-                            .formatted(displayPath, Units.formatDuration(timeout)));
+                    throw new CtguardException(ExitCode.TEMP_FAIL, ("the node's lock %s is held by another process, most likely another ctguard run "
+                            + "(waited %s); retry when it has finished, or raise --lock-timeout").formatted(displayPath, Units.formatDuration(timeout)));
                 }
                 Thread.sleep(POLL_MILLIS);
             }
@@ -64,6 +69,17 @@ public final class FileNodeLock implements NodeLock {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CtguardException(ExitCode.TEMP_FAIL, "interrupted while waiting for the lock " + displayPath);
+        }
+    }
+
+    private FileChannel open() {
+        Path file = node.lockFile();
+        DurableFiles.refuseSymlink(file);
+        try {
+            return FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                    PosixFilePermissions.asFileAttribute(DurableFiles.PRIVATE));
+        } catch (IOException e) {
+            throw DurableFiles.cannotWrite(file, e);
         }
     }
 

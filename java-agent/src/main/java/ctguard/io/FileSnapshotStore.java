@@ -22,12 +22,17 @@ public final class FileSnapshotStore implements ctguard.core.SnapshotStore {
     private final Path stateDir;
     private final Path file;
     private final String displayPath;
+    private final NodeDir node;
 
-    /** @param displayPath the path as the operator names it (without the --root prefix) */
-    public FileSnapshotStore(Path stateDir, String displayPath) {
+    /**
+     * @param displayPath the state dir as the operator names it (without the --root prefix)
+     * @param node        where the node's live snapshot is registered, whatever the state dir
+     */
+    public FileSnapshotStore(Path stateDir, String displayPath, NodeDir node) {
         this.stateDir = stateDir;
         this.file = stateDir.resolve("snapshot.json");
         this.displayPath = displayPath + "/snapshot.json";
+        this.node = node;
     }
 
     @Override
@@ -93,7 +98,9 @@ public final class FileSnapshotStore implements ctguard.core.SnapshotStore {
         JsonObject values = new JsonObject();
         snapshot.values().forEach(values::addProperty);
         root.add("values", values);
-        DurableFiles.ensureDirectory(stateDir);
+        DurableFiles.ensurePrivateDirectory(stateDir);
+        // registered first: a crash in between leaves a pointer to no file, which is ignored
+        node.register(displayPath);
         DurableFiles.create(file, root + "\n", DurableFiles.PRIVATE);
         return new Snapshot(displayPath, snapshot.takenAt(), snapshot.host(), snapshot.kernel(), snapshot.values());
     }
@@ -101,12 +108,19 @@ public final class FileSnapshotStore implements ctguard.core.SnapshotStore {
     @Override
     public void delete() {
         DurableFiles.delete(file);
+        node.unregister(displayPath);
+    }
+
+    @Override
+    public Optional<String> liveElsewhere() {
+        return node.liveOtherThan(displayPath);
     }
 
     @Override
     public String archive(String reason) {
         String name = "snapshot." + reason + ".json";
         DurableFiles.move(file, stateDir.resolve(name));
+        node.unregister(displayPath);
         return displayPath.substring(0, displayPath.lastIndexOf('/') + 1) + name;
     }
 

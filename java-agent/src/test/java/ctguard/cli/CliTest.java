@@ -247,13 +247,13 @@ class CliTest {
 
     @Test
     void aHeldLockMakesTheSecondRunWaitThenExit75() throws IOException {
-        var lock = new FileNodeLock(root.resolve("var/lib/conntrack-guard"), "/var/lib/conntrack-guard");
+        var lock = new FileNodeLock(new ctguard.io.NodeDir(root));
         Map<String, String> before;
         try (var held = lock.acquire(Duration.ofSeconds(1))) {
             before = tree();
-            Run run = ctguard("prepare", "--lock-timeout", "300ms");
-            assertEquals(75, run.exit());
-            assertTrue(run.err().contains("holds the lock /var/lib/conntrack-guard/lock"), run.err());
+            Run run = ctguard("prepare", "--lock-timeout", "300ms", "--state-dir", "/elsewhere");
+            assertEquals(75, run.exit(), "one lock per node, whatever the state dir");
+            assertTrue(run.err().contains("lock /run/conntrack-guard/lock is held by another process"), run.err());
             assertEquals(before, tree());
         }
         assertEquals(0, ctguard("prepare", "--lock-timeout", "300ms").exit());
@@ -392,5 +392,33 @@ class CliTest {
             assertTrue(run.json().get("stats_increase").isJsonNull());
         }
         assertEquals(64, ctguard("check", "--counter-cache", "relative.json").exit());
+    }
+
+    /** A second state dir must not take a second snapshot: it would record prepare's raised values as original. */
+    @Test
+    void oneSnapshotPerNodeWhateverTheStateDir() throws IOException {
+        assertEquals(0, ctguard("prepare", "--state-dir", "/srv/a").exit());
+        Map<String, String> raised = tree();
+        Run second = ctguard("prepare", "--json", "--state-dir", "/srv/b");
+        assertEquals(65, second.exit(), second.err());
+        assertTrue(second.err().contains("already kept in /srv/a/snapshot.json"), second.err());
+        assertEquals(raised, tree(), "nothing changed");
+        assertEquals(65, ctguard("tune", "--state-dir", "/srv/b").exit());
+
+        Run wrongRestore = ctguard("restore", "--json", "--state-dir", "/srv/b");
+        assertEquals(0, wrongRestore.exit());
+        assertTrue(wrongRestore.out().contains("this node's live snapshot is /srv/a/snapshot.json"), wrongRestore.out());
+        assertEquals(0, ctguard("restore", "--state-dir", "/srv/a").exit());
+        assertEquals("262144\n", read(NETFILTER + "nf_conntrack_max"));
+        assertEquals(0, ctguard("prepare", "--state-dir", "/srv/b").exit(), "once restored, another state dir may take the snapshot");
+    }
+
+    @Test
+    void theStateDirIsPrivate() throws IOException {
+        Files.createDirectories(root.resolve("var/lib/conntrack-guard"));
+        Files.setPosixFilePermissions(root.resolve("var/lib/conntrack-guard"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertEquals(0, ctguard("prepare").exit());
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(root.resolve("var/lib/conntrack-guard"))));
     }
 }

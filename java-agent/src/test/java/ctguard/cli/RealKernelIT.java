@@ -295,6 +295,36 @@ class RealKernelIT {
         assertNotEquals("", prom.out());
     }
 
+    /** One snapshot per node: a prepare from a second state dir is refused instead of recording raised values as original. */
+    @Test
+    void aSecondStateDirCannotTakeASecondSnapshotOfTheNode() throws Exception {
+        String a = temp.resolve("state-a").toString();
+        String b = temp.resolve("state-b").toString();
+        assertEquals(0, ctguard("prepare", "--json", "--state-dir", a, "--max", String.valueOf(value("nf_conntrack_max") * 2), "--force").exit());
+        Run second = ctguard("prepare", "--json", "--state-dir", b);
+        assertEquals(65, second.exit(), second.err());
+        assertTrue(second.err().contains(a + "/snapshot.json"), second.err());
+        assertFalse(Files.exists(Path.of(b, "snapshot.json")));
+        assertEquals(0, ctguard("restore", "--json", "--state-dir", a).exit());
+        for (String name : TOUCHED) {
+            assertEquals(originals.get(name), read(NETFILTER.resolve(name)), name + " restored byte for byte");
+        }
+    }
+
+    /** The node's lock is root's alone: another user cannot even open it, so cannot make root's runs wait. */
+    @Test
+    void aLocalUserCannotHoldTheNodesLock() throws Exception {
+        String state = temp.resolve("lock-state").toString();
+        assertEquals(0, ctguard("status", "--json").exit());
+        assertEquals(0, ctguard("prepare", "--dry-run", "--json", "--state-dir", state).exit());
+        ctguard("restore", "--state-dir", state);  // creates /run/conntrack-guard and its lock as a real run does
+        Run nobody = exec(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c",
+                "import fcntl\nf=open('/run/conntrack-guard/lock','a')\nfcntl.lockf(f,fcntl.LOCK_SH)\n"));
+        assertNotEquals(0, nobody.exit());
+        assertTrue(nobody.err().contains("PermissionError"), nobody.err());
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of("/run/conntrack-guard"))));
+    }
+
     /** tune lowers a max set by hand to the balanced one, never below the live count plus the margin; restore puts it back. */
     @Test
     void tuneLowersAMaxRaisedByHandNeverBelowTheLiveCountAndRestoreBringsItBack() throws Exception {

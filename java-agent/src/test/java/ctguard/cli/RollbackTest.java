@@ -11,6 +11,7 @@ import ctguard.core.Tunables;
 import ctguard.core.Waiter;
 import ctguard.io.FileNodeLock;
 import ctguard.io.FileSnapshotStore;
+import ctguard.io.NodeDir;
 import ctguard.io.Fixtures;
 import ctguard.io.ProcfsKernel;
 import org.junit.jupiter.api.Test;
@@ -44,8 +45,8 @@ class RollbackTest {
         doThrow(new KernelWriteException(Tunables.TIME_WAIT, ExitCode.NO_PERMISSION, "Operation not supported", null))
                 .when(kernel).write(eq(Tunables.TIME_WAIT), anyLong());
         Path state = root.resolve("var/lib/conntrack-guard");
-        Prepare prepare = new Prepare(kernel, new FileSnapshotStore(state, "/var/lib/conntrack-guard"),
-                new FileNodeLock(state, "/var/lib/conntrack-guard"), Waiter.SYSTEM);
+        Prepare prepare = new Prepare(kernel, new FileSnapshotStore(state, "/var/lib/conntrack-guard", new NodeDir(state)),
+                new FileNodeLock(new NodeDir(state)), Waiter.SYSTEM);
         PlanRequest request = new PlanRequest(null, 524288L, null, PlanRequest.defaults().budget(), 0.1);
 
         CtguardException e = assertThrows(CtguardException.class,

@@ -22,6 +22,8 @@ final class FakeNode implements Kernel, SnapshotStore, NodeLock, Waiter {
     ConntrackStats stats = new ConntrackStats(0L, 0L, 0L, 0L, 0L, 0L);
     String bootId = "2f0e7a8c-5f43-4b59-9d3a-1c2b3d4e5f60";
     Snapshot stored;
+    /** A live snapshot of this node in another state dir, or null. */
+    String elsewhere;
     boolean corruptSnapshot;
     boolean lockBusy;
     boolean lockHeld;
@@ -88,6 +90,11 @@ final class FakeNode implements Kernel, SnapshotStore, NodeLock, Waiter {
     @Override
     public String location() {
         return "/state/snapshot.json";
+    }
+
+    @Override
+    public Optional<String> liveElsewhere() {
+        return Optional.ofNullable(elsewhere);
     }
 
     @Override

@@ -26,7 +26,7 @@ class FileSnapshotStoreTest {
     Path state;
 
     private FileSnapshotStore store() {
-        return new FileSnapshotStore(state.resolve("ctguard"), "/var/lib/conntrack-guard");
+        return new FileSnapshotStore(state.resolve("ctguard"), "/var/lib/conntrack-guard", new NodeDir(state));
     }
 
     private static Snapshot snapshot() {
