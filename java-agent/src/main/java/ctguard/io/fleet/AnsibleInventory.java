@@ -245,9 +245,15 @@ final class AnsibleInventory {
         return reason.length() > 400 ? reason.substring(0, 400) + "..." : reason;
     }
 
+    /** Kills it and its children and reaps it, so no ansible-inventory outlives the run. */
     private static void kill(Process process) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static String firstLine(String s) {
