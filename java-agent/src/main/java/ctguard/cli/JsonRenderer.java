@@ -92,6 +92,20 @@ final class JsonRenderer {
         if (r.files() != null) {
             o.add("files", files(r.files()));
         }
+        if (r.drift() != null) {
+            JsonArray drift = new JsonArray();
+            r.drift().forEach(d -> {
+                JsonObject j = new JsonObject();
+                j.addProperty("tunable", d.tunable());
+                j.addProperty("original", d.original());
+                JsonArray written = new JsonArray();
+                d.written().forEach(written::add);
+                j.add("set", written);
+                j.addProperty("now", d.now());
+                drift.add(j);
+            });
+            o.add("drift", drift);
+        }
         if (r.rollback() != null) {
             JsonObject rb = new JsonObject();
             rb.add("undone", strings(r.rollback().undone()));
@@ -224,6 +238,7 @@ final class JsonRenderer {
         JsonObject o = new JsonObject();
         o.addProperty("path", s.path());
         o.addProperty("taken_at", s.takenAt());
+        o.addProperty("boot_id", s.bootId());
         JsonObject values = new JsonObject();
         s.values().forEach(values::addProperty);
         o.add("values", values);

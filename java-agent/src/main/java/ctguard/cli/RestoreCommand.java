@@ -10,7 +10,9 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 @Command(name = "restore", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "After an upgrade: put the snapshot's values back, then remove the snapshot. While the live count is above what the original max allows (with --margin), exit 75, or wait with --wait. Without a snapshot there is nothing to do (exit 0, changed: false).")
+        description = {"After an upgrade: put the snapshot's values back, then remove the snapshot. While the live count is above what the original max allows (with --margin), exit 75, or wait with --wait. Without a snapshot there is nothing to do (exit 0, changed: false).",
+                "Refused (exit 65, nothing changed): a tunable someone else changed since prepare (drift; --force restores anyway), and a stale snapshot "
+                        + "taken in another boot or under another kernel (--discard sets it aside)."})
 final class RestoreCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -30,8 +32,13 @@ final class RestoreCommand implements Callable<Integer> {
             description = "Headroom the original max must keep above the live count. Default: ${DEFAULT-VALUE}.")
     String margin;
 
-    @Option(names = "--force", description = "Restore even while the table holds more than the original max allows (new flows will be dropped).")
+    @Option(names = "--force", description = "Restore even while the table holds more than the original max allows (new flows will be dropped), "
+            + "and over tunables someone else changed since prepare (otherwise exit 65, naming each one's original, set and current value).")
     boolean force;
+
+    @Option(names = "--discard", description = "Set the snapshot aside (renamed snapshot.discarded-TIME.json beside it) without touching the kernel: "
+            + "for a stale snapshot of another boot or kernel, a corrupt one, or one you no longer want restored.")
+    boolean discard;
 
     @Option(names = "--allow-partial", description = "Restore the writable tunables and warn about the others, instead of failing with 77.")
     boolean allowPartial;
@@ -46,7 +53,7 @@ final class RestoreCommand implements Callable<Integer> {
             throw ctguard.core.CtguardException.usage("--interval must be greater than zero");
         }
         var options = new Restore.Options(force, Units.parseDuration("--wait", wait), pollEvery, PlanOptions.margin(margin),
-                change.dryRun, allowPartial, change.lockTimeout());
+                change.dryRun, allowPartial, change.lockTimeout(), discard);
         Wiring wiring = new Wiring(common);
         var result = new Restore(wiring.kernel(), wiring.snapshots(), wiring.lock(), Waiter.SYSTEM).run(options);
         output.print(result, false);

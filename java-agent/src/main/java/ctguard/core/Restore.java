@@ -5,11 +5,24 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
-/** Put the snapshot's values back once the table has drained enough (rule 6), then drop the snapshot. */
+/**
+ * Put the snapshot's values back once the table has drained enough (rule 6), then drop the snapshot.
+ * A value someone else changed since prepare (drift) and a snapshot of another boot (stale) are refused,
+ * not overwritten (rule 7b).
+ */
 public final class Restore {
+    /**
+     * @param force   restore while the table is fuller than the original max allows, and over drift
+     * @param discard set the snapshot aside without touching the kernel (for a stale one)
+     */
     public record Options(boolean force, Duration maxWait, Duration interval, double margin, boolean dryRun,
-                          boolean allowPartial, Duration lockTimeout) {
+                          boolean allowPartial, Duration lockTimeout, boolean discard) {
+        public Options(boolean force, Duration maxWait, Duration interval, double margin, boolean dryRun, boolean allowPartial,
+                       Duration lockTimeout) {
+            this(force, maxWait, interval, margin, dryRun, allowPartial, lockTimeout, false);
+        }
     }
 
     /** Restore order: the reverse of prepare's, so the limits come down last. */
@@ -28,7 +41,7 @@ public final class Restore {
     }
 
     public Result run(Options options) {
-        return lock.guard(options.dryRun(), options.lockTimeout(), () -> restore(options));
+        return lock.guard(options.dryRun(), options.lockTimeout(), () -> options.discard() ? discard(options) : restore(options));
     }
 
     private Result restore(Options options) {
@@ -43,12 +56,21 @@ public final class Restore {
         }
         Snapshot snapshot = found.get();
         result.snapshot = snapshot;
+        snapshot.requireCurrent(node);
+        Optional.ofNullable(snapshot.ageWarning(clock.now())).ifPresent(result.warnings::add);
         if (!snapshot.host().equals(node.host())) {
             result.warnings.add("the snapshot was taken on host '%s', this is '%s'".formatted(snapshot.host(), node.host()));
         }
+        if (snapshot.written() == null) {
+            result.warnings.add("the snapshot does not record what ctguard set (an older version took it): changes made by hand since are not detected");
+        }
+        refuseDrift(snapshot, node, options, result);
         long originalMax = snapshot.values().get(Tunables.MAX);
         if (!options.force()) {
             node = awaitDrained(node, originalMax, options, result);
+        } else if (originalMax != 0 && node.fullestCount() > Sizing.countAllowedBy(originalMax, options.margin())) {
+            result.warnings.add("forced: " + notDrained(node, originalMax, Sizing.countAllowedBy(originalMax, options.margin()), options)
+                    + "; new flows will be dropped until the table drains");
         }
         List<Writes.Write> writes = new ArrayList<>();
         for (String name : ORDER) {
@@ -65,8 +87,52 @@ public final class Restore {
             return result.build();
         }
         Writes.apply(kernel, writes, result, () -> { });
-        store.delete();
         result.refresh(kernel.read(), MemoryBudget.DEFAULT);
+        try {
+            store.delete();
+        } catch (CtguardException e) {
+            throw new CtguardException(ExitCode.CANT_CREATE, ("the originals are back, but the snapshot %s could not be removed: %s. "
+                    + "Remove it by hand, or run 'ctguard restore --discard'").formatted(store.location(), e.getMessage()), e, result.build());
+        }
+        return result.build();
+    }
+
+    /** Drift is refused (65) with each tunable's three values, unless forced. */
+    private static void refuseDrift(Snapshot snapshot, NodeState node, Options options, Result.Builder result) {
+        List<Snapshot.Drift> drift = snapshot.drift(node);
+        if (drift.isEmpty()) {
+            return;
+        }
+        result.drift = drift;
+        String each = drift.stream().map(Snapshot.Drift::describe).collect(Collectors.joining("; "));
+        if (!options.force()) {
+            throw new CtguardException(ExitCode.DATA_ERROR, ("changed since by someone else: %s. Nothing was changed; "
+                    + "check why, then restore with --force to put the originals back anyway").formatted(each), null, result.build());
+        }
+        result.warnings.add("forced over values changed by someone else: " + each);
+    }
+
+    /** Sets the snapshot aside, kernel untouched: for a stale snapshot, or one that is no longer wanted. */
+    private Result discard(Options options) {
+        Result.Builder result = Result.builder("restore", kernel.read(), MemoryBudget.DEFAULT);
+        result.dryRun = options.dryRun();
+        Optional<Snapshot> found;
+        try {
+            found = store.load();
+        } catch (CtguardException corrupt) {
+            found = Optional.empty();
+            result.warnings.add(corrupt.getMessage());
+        }
+        found.ifPresent(s -> result.snapshot = s);
+        result.changed = store.exists();
+        if (!result.changed) {
+            result.warnings.add("no snapshot at %s: nothing to discard".formatted(store.location()));
+            return result.build();
+        }
+        if (!options.dryRun()) {
+            String where = store.archive("discarded-" + clock.now().toString().replace(":", ""));
+            result.warnings.add("snapshot set aside as %s; the kernel was not touched".formatted(where));
+        }
         return result.build();
     }
 

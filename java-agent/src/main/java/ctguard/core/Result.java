@@ -30,6 +30,7 @@ public record Result(
         String netns,
         LogScan kernelLog,
         Rollback rollback,
+        List<Snapshot.Drift> drift,
         List<FileChange> files,
         List<NetnsUsage> namespaces) {
 
@@ -92,6 +93,8 @@ public record Result(
         private String netns;
         public LogScan kernelLog;
         public Rollback rollback;
+        /** restore: tunables changed by someone else since prepare */
+        public List<Snapshot.Drift> drift;
         public List<FileChange> files;
         private List<NetnsUsage> namespaces;
 
@@ -111,7 +114,7 @@ public record Result(
         public Result build() {
             return new Result(action, host, kernel, dryRun, changed, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tunables)),
                     usage, stats, statsNote, statsIncrease, memory, verdict, snapshot, plan, tunePlan, List.copyOf(warnings), initialNetns, netns,
-                    kernelLog, rollback, files == null ? null : List.copyOf(files), namespaces == null ? null : List.copyOf(namespaces));
+                    kernelLog, rollback, drift == null ? null : List.copyOf(drift), files == null ? null : List.copyOf(files), namespaces == null ? null : List.copyOf(namespaces));
         }
     }
 }

@@ -34,9 +34,11 @@ final class SnapshotFirstChange {
         });
         NodeState node = kernel.read();
         Optional<Snapshot> existing = store.load();
+        existing.ifPresent(snapshot -> snapshot.requireCurrent(node));
         Plan plan = planner.apply(node);
         MemoryBudget budget = options.request().budget();
         Result.Builder result = Result.builder(action, node, budget);
+        existing.map(snapshot -> snapshot.ageWarning(clock.now())).ifPresent(result.warnings::add);
         result.plan = plan;
         result.dryRun = options.dryRun();
         if (plan.overBudget() && !options.force()) {
@@ -54,13 +56,21 @@ final class SnapshotFirstChange {
                 .map(i -> new Writes.Write(i.name(), i.current(), i.target())).toList();
         writes = Writes.writable(node, writes, options.allowPartial(), result);
 
+        Map<String, Long> targets = new LinkedHashMap<>();
+        writes.forEach(w -> targets.put(w.name(), w.after()));
         boolean snapshotCreated = false;
         if (existing.isPresent()) {
             result.snapshot = existing.get();
+            if (!options.dryRun() && !writes.isEmpty()) {
+                // what is about to be written is recorded first: restore then tells our values from someone else's
+                result.snapshot = existing.get().withWritten(targets);
+                store.update(result.snapshot);
+            }
         } else if (!writes.isEmpty()) {
-            Snapshot originals = originals(node);
+            Snapshot originals = originals(node).withWritten(targets);
             if (options.dryRun()) {
-                result.snapshot = new Snapshot(originals.path(), null, originals.host(), originals.kernel(), originals.values());
+                result.snapshot = new Snapshot(originals.path(), null, originals.host(), originals.kernel(), originals.bootId(),
+                        originals.values(), originals.written());
             } else {
                 result.snapshot = store.create(originals);
                 snapshotCreated = true;
@@ -126,6 +136,6 @@ final class SnapshotFirstChange {
         for (String name : Tunables.MANAGED) {
             values.put(name, node.value(name));
         }
-        return new Snapshot(store.location(), clock.now().toString(), node.host(), node.kernel(), values);
+        return new Snapshot(store.location(), clock.now().toString(), node.host(), node.kernel(), node.bootId(), values, null);
     }
 }

@@ -152,8 +152,16 @@ public final class DurableFiles {
         }
     }
 
+    /**
+     * 77 only when the cause is not being root; a refusal root gets (a read-only or immutable directory,
+     * a full disk) is 73, "cannot write", whatever errno it came with.
+     */
     static CtguardException cannotWrite(Path target, IOException e) {
-        ExitCode code = Errors.isPermission(e) ? ExitCode.NO_PERMISSION : ExitCode.CANT_CREATE;
-        return new CtguardException(code, "cannot write %s: %s".formatted(target, Errors.describe(e)), e);
+        long uid = Processes.uid();
+        if (uid != 0 && Errors.isPermission(e)) {
+            return new CtguardException(ExitCode.NO_PERMISSION, "cannot write %s: %s; this needs root (running as uid %d)"
+                    .formatted(target, Errors.describe(e), uid), e);
+        }
+        return new CtguardException(ExitCode.CANT_CREATE, "cannot write %s: %s".formatted(target, Errors.describe(e)), e);
     }
 }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -33,15 +34,7 @@ public final class FileNodeLock implements NodeLock {
 
     @Override
     public Lease acquire(Duration timeout) {
-        FileChannel channel;
-        try {
-            channel = open();
-        } catch (CtguardException e) {
-            if (e.exitCode() != ExitCode.NO_PERMISSION) {
-                throw e;
-            }
-            throw new CtguardException(ExitCode.NO_PERMISSION, "%s; changing the node needs root (running as uid %d)".formatted(e.getMessage(), Processes.uid()), e);
-        }
+        FileChannel channel = open();
         Path file = node.lockFile();
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
@@ -75,6 +68,10 @@ public final class FileNodeLock implements NodeLock {
     private FileChannel open() {
         Path file = node.lockFile();
         DurableFiles.refuseSymlink(file);
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            // a FIFO would block the open forever, holding up every run
+            throw new CtguardException(ExitCode.CANT_CREATE, file + " is not a regular file; move it aside");
+        }
         try {
             return FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
                     PosixFilePermissions.asFileAttribute(DurableFiles.PRIVATE));

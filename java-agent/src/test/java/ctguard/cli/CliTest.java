@@ -60,7 +60,7 @@ class CliTest {
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : (Iterable<Path>) walk::iterator) {
                 if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !p.getFileName().toString().equals("lock")) {
-                    files.put(root.relativize(p).toString(), Files.readString(p));
+                    files.put(root.relativize(p).toString(), new String(Files.readAllBytes(p), java.nio.charset.StandardCharsets.ISO_8859_1));
                 }
             }
         }
@@ -420,5 +420,49 @@ class CliTest {
         assertEquals(0, ctguard("prepare").exit());
         assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(root.resolve("var/lib/conntrack-guard"))));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"binary", "directory", "fifo", "schema-object", "schema-null"})
+    void anUnreadableSnapshotOfAnyShapeIsBadDataAndChangesNothing(String shape) throws Exception {
+        Path snapshot = root.resolve("var/lib/conntrack-guard/snapshot.json");
+        Files.createDirectories(snapshot.getParent());
+        switch (shape) {
+            case "binary" -> Files.write(snapshot, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, (byte) 0xc3});
+            case "directory" -> Files.createDirectory(snapshot);
+            case "fifo" -> assertEquals(0, new ProcessBuilder("mkfifo", snapshot.toString()).start().waitFor());
+            case "schema-object" -> write("var/lib/conntrack-guard/snapshot.json", "{\"schema\":{}}");
+            default -> write("var/lib/conntrack-guard/snapshot.json", "{\"schema\":null}");
+        }
+        Map<String, String> before = tree();
+        for (String command : List.of("prepare", "restore")) {
+            Run run = Run.inProcessWithin(Duration.ofSeconds(20), command, "--root", root.toString());
+            assertEquals(65, run.exit(), command + " " + shape + ": " + run.err());
+            assertTrue(run.err().contains("corrupt"), run.err());
+            assertEquals(before, tree());
+        }
+        assertEquals(0, ctguard("restore", "--discard").exit(), "--discard sets any shape aside");
+        assertFalse(Files.exists(snapshot, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
+    void aFifoAsTheLockIsRefusedInsteadOfHangingForever() throws Exception {
+        Path lock = root.resolve("run/conntrack-guard/lock");
+        Files.createDirectories(lock.getParent());
+        assertEquals(0, new ProcessBuilder("mkfifo", lock.toString()).start().waitFor());
+        Run run = Run.inProcessWithin(Duration.ofSeconds(20), "prepare", "--root", root.toString(), "--lock-timeout", "1s");
+        assertEquals(73, run.exit(), run.err());
+        assertTrue(run.err().contains("is not a regular file"), run.err());
+    }
+
+    @Test
+    void aValueFileLinkedToADeviceIsAnErrorNotAnEndlessRead() throws Exception {
+        Path max = root.resolve(NETFILTER + "nf_conntrack_max");
+        Files.delete(max);
+        Files.createSymbolicLink(max, Path.of("/dev/zero"));
+        Run run = Run.inProcessWithin(Duration.ofSeconds(20), "status", "--root", root.toString());
+        assertTrue(run.exit() == 69 || run.exit() == 65, run.exit() + " " + run.err());
+        assertTrue(run.err().contains("nf_conntrack_max"), run.err());
+        assertFalse(run.err().contains("Exception") || run.err().contains("OutOfMemory"), run.err());
     }
 }

@@ -12,6 +12,11 @@ record Run(int exit, String out, String err) {
         return JsonParser.parseString(out).getAsJsonObject();
     }
 
+    /** The same, failing the test instead of hanging when the run does not end within the limit. */
+    static Run inProcessWithin(java.time.Duration limit, String... argv) {
+        return org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(limit, () -> inProcess(argv));
+    }
+
     /** The command line in this JVM, its output captured. */
     static Run inProcess(String... argv) {
         StringWriter out = new StringWriter();

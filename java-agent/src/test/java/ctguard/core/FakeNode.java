@@ -77,7 +77,26 @@ final class FakeNode implements Kernel, SnapshotStore, NodeLock, Waiter {
     }
 
     @Override
+    public void update(Snapshot snapshot) {
+        if (stored == null || !stored.values().equals(snapshot.values())) {
+            throw new IllegalStateException("originals changed");
+        }
+        stored = snapshot;
+    }
+
+    @Override
+    public boolean exists() {
+        return stored != null || corruptSnapshot;
+    }
+
+    /** Set to make removing the snapshot fail, as an immutable state dir does. */
+    boolean deleteFails;
+
+    @Override
     public void delete() {
+        if (deleteFails) {
+            throw new CtguardException(ExitCode.CANT_CREATE, "cannot write /state/snapshot.json: Operation not permitted");
+        }
         stored = null;
     }
 

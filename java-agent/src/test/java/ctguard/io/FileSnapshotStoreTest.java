@@ -34,7 +34,7 @@ class FileSnapshotStoreTest {
         values.put(Tunables.BUCKETS, 65536L);
         values.put(Tunables.MAX, 262144L);
         values.put(Tunables.TIME_WAIT, 120L);
-        return new Snapshot(null, "2026-11-26T10:00:00Z", "node1", "6.18.0", values);
+        return new Snapshot(null, "2026-11-26T10:00:00Z", "node1", "6.18.0", "b0a7e1d2-0000-4000-8000-000000000001", values, null);
     }
 
     @Test
