@@ -1,6 +1,8 @@
 package ctguard.core;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,7 +25,7 @@ final class PersistFiles {
         Map<String, String> desired = remove ? absent() : desired(node);
         List<FileChange> changes = new ArrayList<>();
         desired.forEach((path, content) -> {
-            Optional<String> current = files.read(path);
+            Optional<byte[]> current = files.read(path);
             changes.add(new FileChange(path, action(current, content), content, current.orElse(null)));
         });
         return changes;
@@ -47,7 +49,7 @@ final class PersistFiles {
                 continue;
             }
             try {
-                apply(change.path(), Optional.ofNullable(change.content()));
+                apply(change.path(), Optional.ofNullable(change.content()).map(c -> c.getBytes(StandardCharsets.UTF_8)));
                 done.add(change);
             } catch (CtguardException failure) {
                 List<String> undone = new ArrayList<>();
@@ -55,7 +57,7 @@ final class PersistFiles {
                 for (int i = done.size() - 1; i >= 0; i--) {
                     FileChange d = done.get(i);
                     try {
-                        apply(d.path(), Optional.ofNullable(d.previous()));
+                        apply(d.path(), Optional.ofNullable(d.previousBytes()));
                         undone.add(d.path());
                     } catch (CtguardException e) {
                         failed.add(d.path() + ": " + e.getMessage());
@@ -69,7 +71,7 @@ final class PersistFiles {
         }
     }
 
-    private void apply(String path, Optional<String> content) {
+    private void apply(String path, Optional<byte[]> content) {
         if (content.isPresent()) {
             files.write(path, content.get());
         } else {
@@ -107,13 +109,14 @@ final class PersistFiles {
         return Tunables.sysctlKey(name) + " = " + value + "\n";
     }
 
-    private static String action(Optional<String> current, String desired) {
+    /** By bytes: a file that only looks the same as ours (another encoding, a stray byte) is an update. */
+    private static String action(Optional<byte[]> current, String desired) {
         if (desired == null) {
             return current.isPresent() ? "remove" : "unchanged";
         }
         if (current.isEmpty()) {
             return "create";
         }
-        return current.get().equals(desired) ? "unchanged" : "update";
+        return Arrays.equals(current.get(), desired.getBytes(StandardCharsets.UTF_8)) ? "unchanged" : "update";
     }
 }

@@ -46,7 +46,11 @@ public final class SysctlPrecedence {
         later.add(SYSCTL_CONF);
         List<Override> found = new ArrayList<>();
         for (String path : later) {
-            files.read(path).ifPresent(text -> found.addAll(settings(path, text, keys)));
+            try {
+                files.read(path).ifPresent(bytes -> found.addAll(settings(path, new String(bytes, java.nio.charset.StandardCharsets.UTF_8), keys)));
+            } catch (CtguardException unreadable) {
+                // over a MiB, or unreadable: not a file of sysctl settings this check can judge
+            }
         }
         return found;
     }

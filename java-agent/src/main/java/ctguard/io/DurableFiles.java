@@ -28,6 +28,11 @@ public final class DurableFiles {
 
     /** Replaces target with content. */
     public static void replace(Path target, String content, Set<PosixFilePermission> mode) {
+        replace(target, content.getBytes(StandardCharsets.UTF_8), mode);
+    }
+
+    /** Replaces target with these exact bytes. */
+    public static void replace(Path target, byte[] content, Set<PosixFilePermission> mode) {
         Path temp = writeTemp(target, content, mode);
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -40,7 +45,7 @@ public final class DurableFiles {
 
     /** Creates target with content; fails rather than replace a file that appeared meanwhile. */
     public static void create(Path target, String content, Set<PosixFilePermission> mode) {
-        Path temp = writeTemp(target, content, mode);
+        Path temp = writeTemp(target, content.getBytes(StandardCharsets.UTF_8), mode);
         try {
             Files.createLink(target, temp);
             syncDirectory(target.getParent());
@@ -114,7 +119,7 @@ public final class DurableFiles {
         }
     }
 
-    private static Path writeTemp(Path target, String content, Set<PosixFilePermission> mode) {
+    private static Path writeTemp(Path target, byte[] content, Set<PosixFilePermission> mode) {
         refuseSymlink(target);
         Path dir = target.getParent();
         ensureDirectory(dir);
@@ -122,7 +127,7 @@ public final class DurableFiles {
         try {
             temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp", PosixFilePermissions.asFileAttribute(mode));
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-                ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+                ByteBuffer bytes = ByteBuffer.wrap(content);
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);
                 }

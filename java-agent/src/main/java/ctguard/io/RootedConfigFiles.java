@@ -1,9 +1,10 @@
 package ctguard.io;
 
 import ctguard.core.ConfigFiles;
+import ctguard.core.CtguardException;
+import ctguard.core.ExitCode;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.stream.Stream;
 
 /** Configuration files under a root directory; writes are durable and never follow symlinks. */
 public final class RootedConfigFiles implements ConfigFiles {
-    private static final long MAX_BYTES = 1024 * 1024;
+    private static final int MAX_BYTES = 1024 * 1024;
     private final Path root;
 
     public RootedConfigFiles(Path root) {
@@ -20,20 +21,23 @@ public final class RootedConfigFiles implements ConfigFiles {
     }
 
     @Override
-    public Optional<String> read(String path) {
+    public Optional<byte[]> read(String path) {
         Path p = resolve(path);
-        try {
-            if (!Files.isRegularFile(p) || Files.size(p) > MAX_BYTES) {
-                return Optional.empty();
-            }
-            return Optional.of(Files.readString(p, StandardCharsets.UTF_8));
-        } catch (IOException e) {
+        if (!Files.isRegularFile(p)) {
             return Optional.empty();
+        }
+        try {
+            return Optional.of(BoundedFiles.read(p, MAX_BYTES));
+        } catch (BoundedFiles.TooLarge e) {
+            throw new CtguardException(ExitCode.DATA_ERROR, "%s is larger than %d bytes: not a file ctguard wrote, and not one to replace; move it aside and rerun"
+                    .formatted(path, MAX_BYTES));
+        } catch (IOException e) {
+            throw new CtguardException(ExitCode.CANT_CREATE, "cannot read %s: %s".formatted(path, Errors.describe(e)), e);
         }
     }
 
     @Override
-    public void write(String path, String content) {
+    public void write(String path, byte[] content) {
         DurableFiles.replace(resolve(path), content, DurableFiles.PUBLIC);
     }
 
@@ -49,7 +53,7 @@ public final class RootedConfigFiles implements ConfigFiles {
             return List.of();
         }
         try (Stream<Path> entries = Files.list(dir)) {
-            return entries.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).sorted().toList();
+            return entries.filter(p -> !Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).map(p -> p.getFileName().toString()).sorted().toList();
         } catch (IOException e) {
             return List.of();
         }

@@ -465,4 +465,43 @@ class CliTest {
         assertTrue(run.err().contains("nf_conntrack_max"), run.err());
         assertFalse(run.err().contains("Exception") || run.err().contains("OutOfMemory"), run.err());
     }
+
+    /** An operator's file at one of persist's paths comes back byte for byte on rollback, whatever it holds. */
+    @Test
+    void persistPutsBackAnOperatorsFileExactlyOnRollback() throws IOException {
+        byte[] latin1 = "# r\u00e9seau\nnf_conntrack\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Path modules = root.resolve("etc/modules-load.d/conntrack-guard.conf");
+        Files.createDirectories(modules.getParent());
+        Files.write(modules, latin1);
+        Files.createDirectories(root.resolve("etc"));
+        write("etc/sysctl.d", "a file where the directory should be\n");
+        Run run = ctguard("persist", "--json");
+        assertEquals(73, run.exit(), run.err());
+        assertTrue(java.util.Arrays.equals(latin1, Files.readAllBytes(modules)), "put back exactly");
+        assertEquals("update", run.json().getAsJsonArray("files").get(0).getAsJsonObject().get("action").getAsString(),
+                "a file that is not UTF-8 is an existing file, never 'create'");
+    }
+
+    @Test
+    void aHugeFileAtPersistsPathIsRefusedNotReplaced() throws IOException {
+        Path sysctl = root.resolve("etc/sysctl.d/90-conntrack-guard.conf");
+        Files.createDirectories(sysctl.getParent());
+        Files.write(sysctl, new byte[2 << 20]);
+        Map<String, String> before = tree();
+        Run run = ctguard("persist");
+        assertEquals(65, run.exit(), run.err());
+        assertTrue(run.err().contains("larger than"), run.err());
+        assertEquals(before, tree());
+    }
+
+    @Test
+    void aSysctlFileMaskedByDevNullIsNotReportedAsOverriding() throws IOException {
+        Files.createDirectories(root.resolve("usr/lib/sysctl.d"));
+        write("usr/lib/sysctl.d/99-late.conf", "net.netfilter.nf_conntrack_max = 65536\n");
+        assertTrue(ctguard("persist", "--dry-run").out().contains("99-late.conf:1 sets net.netfilter.nf_conntrack_max"));
+        Files.createDirectories(root.resolve("etc/sysctl.d"));
+        Files.createSymbolicLink(root.resolve("etc/sysctl.d/99-late.conf"), Path.of("/dev/null"));
+        Run masked = ctguard("persist", "--dry-run");
+        assertFalse(masked.out().contains("99-late.conf:1"), masked.out());
+    }
 }

@@ -11,16 +11,16 @@ final class MemoryConfigFiles implements ConfigFiles {
     String failOnWrite;
 
     @Override
-    public Optional<String> read(String path) {
-        return Optional.ofNullable(files.get(path));
+    public Optional<byte[]> read(String path) {
+        return Optional.ofNullable(files.get(path)).map(s -> s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Override
-    public void write(String path, String content) {
+    public void write(String path, byte[] content) {
         if (path.equals(failOnWrite)) {
             throw new CtguardException(ExitCode.CANT_CREATE, "disk full");
         }
-        files.put(path, content);
+        files.put(path, new String(content, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Override
