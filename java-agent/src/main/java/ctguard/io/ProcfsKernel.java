@@ -70,7 +70,12 @@ public final class ProcfsKernel implements Kernel {
         if (statText == null) {
             statsNote = "/proc/net/stat/nf_conntrack is absent (kernel built without CONFIG_NF_CONNTRACK_PROCFS); 'conntrack -S' reads them over netlink";
         } else {
-            stats = ProcFormats.stats(statText);
+            try {
+                stats = ProcFormats.stats(statText);
+            } catch (CtguardException garbled) {
+                // the counters inform; they never block an action
+                statsNote = garbled.getMessage();
+            }
         }
         NodeFiles.OtherNamespaces others = files.otherNamespaces(netnsInode);
         String meminfo = files.read("/proc/meminfo");

@@ -504,4 +504,18 @@ class CliTest {
         Run masked = ctguard("persist", "--dry-run");
         assertFalse(masked.out().contains("99-late.conf:1"), masked.out());
     }
+
+    /** Counters inform; garbage in them never blocks prepare, tune, restore or persist. */
+    @Test
+    void garbledCountersAreReportedNotFatal() throws IOException {
+        write("proc/net/stat/nf_conntrack", "entries drop\n00000001 zz-not-hex\n");
+        for (String command : List.of("status", "prepare", "tune", "restore", "persist")) {
+            Run run = ctguard(command, "--json");
+            assertEquals(0, run.exit(), command + ": " + run.err());
+            assertTrue(run.json().get("stats").isJsonNull(), command);
+            assertTrue(run.json().get("stats_note").getAsString().contains("not hexadecimal"), run.out());
+        }
+        Run check = ctguard("check", "--json");
+        assertTrue(check.exit() <= 1, check.err());
+    }
 }
