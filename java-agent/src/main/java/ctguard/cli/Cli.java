@@ -2,6 +2,7 @@ package ctguard.cli;
 
 import ctguard.core.CtguardException;
 import ctguard.core.ExitCode;
+import ctguard.core.Printable;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -47,7 +48,7 @@ public final class Cli {
             cmd.getOut().println(JsonRenderer.error(action, null, ExitCode.USAGE, message));
             cmd.getOut().flush();
         }
-        cmd.getErr().println("ctguard: " + message);
+        cmd.getErr().println("ctguard: " + Printable.of(message));
         cmd.getErr().flush();
         return ExitCode.USAGE.code();
     }
@@ -77,7 +78,7 @@ public final class Cli {
                 cmd.getOut().flush();
             }
         }
-        err.println("ctguard " + cmd.getCommandName() + ": " + message);
+        err.println("ctguard " + cmd.getCommandName() + ": " + Printable.of(message));
         if (debug) {
             e.printStackTrace(err);
         }

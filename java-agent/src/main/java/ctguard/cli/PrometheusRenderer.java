@@ -32,7 +32,7 @@ final class PrometheusRenderer {
         }
         if (r.namespaces() != null) {
             p.header("ctguard_netns_entries", "Entries of another network namespace with entries.", "gauge");
-            r.namespaces().forEach(n -> p.sample("ctguard_netns_entries{netns=\"" + n.label().replace("\"", "") + "\"}", n.count()));
+            r.namespaces().forEach(n -> p.sample("ctguard_netns_entries{netns=\"" + label(n.label()) + "\"}", n.count()));
         }
         ConntrackStats s = r.stats();
         if (s != null) {
@@ -65,6 +65,11 @@ final class PrometheusRenderer {
             p.gauge("ctguard_kernel_log_table_full_lines", "Table-full lines in the kernel log within the check window.", r.kernelLog().matches());
         }
         return p.out.toString();
+    }
+
+    /** A label value as the exposition format requires: backslash, double quote and newline escaped. */
+    static String label(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 
     private void gauge(String name, String help, Number value) {

@@ -64,6 +64,7 @@ public final class Restore {
         if (snapshot.written() == null) {
             result.warnings.add("the snapshot does not record what ctguard set (an older version took it): changes made by hand since are not detected");
         }
+        refuseImpossible(snapshot, node, options, result);
         refuseDrift(snapshot, node, options, result);
         long originalMax = snapshot.values().get(Tunables.MAX);
         if (!options.force()) {
@@ -110,6 +111,21 @@ public final class Restore {
                     + "check why, then restore with --force to put the originals back anyway").formatted(each), null, result.build());
         }
         result.warnings.add("forced over values changed by someone else: " + each);
+    }
+
+    /** A hash table larger than the node's RAM cannot be an original of this node: a tampered or foreign snapshot. */
+    private static void refuseImpossible(Snapshot snapshot, NodeState node, Options options, Result.Builder result) {
+        long hash = Sizing.hashBytes(snapshot.values().get(Tunables.BUCKETS));
+        if (hash <= node.ramBytes()) {
+            return;
+        }
+        String what = "the snapshot's buckets %d need a %s hash table, more than this node's RAM (%s)".formatted(
+                snapshot.values().get(Tunables.BUCKETS), Units.formatBytes(hash), Units.formatBytes(node.ramBytes()));
+        if (!options.force()) {
+            throw new CtguardException(ExitCode.DATA_ERROR, what + "; nothing was changed. Check the snapshot; --force restores it anyway",
+                    null, result.build());
+        }
+        result.warnings.add("forced: " + what);
     }
 
     /** Sets the snapshot aside, kernel untouched: for a stale snapshot, or one that is no longer wanted. */

@@ -71,8 +71,8 @@ public record Snapshot(String path, String takenAt, String host, String kernel, 
     /** A tunable someone else changed since: now neither the original nor any value this tool wrote. */
     public record Drift(String tunable, long original, List<Long> written, long now) {
         public String describe() {
-            return "%s: original %d, set by ctguard %s, now %d".formatted(tunable, original,
-                    written.size() == 1 ? written.get(0) : written.toString(), now);
+            String set = written.isEmpty() ? "never set by ctguard" : "set by ctguard " + (written.size() == 1 ? written.get(0) : written.toString());
+            return "%s: original %d, %s, now %d".formatted(tunable, original, set, now);
         }
     }
 

@@ -123,6 +123,7 @@ public final class DurableFiles {
         refuseSymlink(target);
         Path dir = target.getParent();
         ensureDirectory(dir);
+        removeLeftTemps(dir, target.getFileName().toString());
         Path temp = null;
         try {
             temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp", PosixFilePermissions.asFileAttribute(mode));
@@ -138,6 +139,28 @@ public final class DurableFiles {
         } catch (IOException e) {
             deleteQuietly(temp);
             throw cannotWrite(target, e);
+        }
+    }
+
+    /** A writer holds its temp file for milliseconds; one older than this was left by a run that died. */
+    private static final java.time.Duration LEFT_BEHIND = java.time.Duration.ofMinutes(10);
+
+    /** Deletes our own temp files for this target (by name: .NAME.RANDOM.tmp) that a killed run left behind. */
+    private static void removeLeftTemps(Path dir, String name) {
+        String prefix = "." + name + ".";
+        java.time.Instant cutoff = java.time.Instant.now().minus(LEFT_BEHIND);
+        try (var entries = Files.newDirectoryStream(dir, p -> {
+            String n = p.getFileName().toString();
+            return n.startsWith(prefix) && n.endsWith(".tmp") && n.length() > prefix.length() + 4;
+        })) {
+            for (Path p : entries) {
+                if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+                        && Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(cutoff)) {
+                    deleteQuietly(p);
+                }
+            }
+        } catch (IOException e) {
+            // a directory that cannot be listed fails the write that follows, with its own message
         }
     }
 

@@ -7,6 +7,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import ctguard.core.CtguardException;
 import ctguard.core.ExitCode;
+import ctguard.core.Printable;
 import ctguard.core.Snapshot;
 import ctguard.core.Tunables;
 
@@ -86,8 +87,8 @@ public final class FileSnapshotStore implements ctguard.core.SnapshotStore {
                 }
                 parsedValues.put(name, bounded(name, values.get(name)));
             }
-            return new Snapshot(displayPath, string(root, "taken_at"), required(root, "host"), required(root, "kernel"),
-                    string(root, "boot_id"), parsedValues, written(root));
+            return new Snapshot(displayPath, Printable.of(string(root, "taken_at")), Printable.of(required(root, "host")),
+                    Printable.of(required(root, "kernel")), Printable.of(string(root, "boot_id")), parsedValues, written(root));
         } catch (JsonParseException | IllegalStateException | UnsupportedOperationException | ArithmeticException | NumberFormatException e) {
             throw corrupt("a field has the wrong type or is missing (" + e.getMessage() + ")");
         }

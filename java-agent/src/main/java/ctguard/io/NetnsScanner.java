@@ -92,7 +92,7 @@ final class NetnsScanner {
             entries.forEach(p -> {
                 try {
                     Object ino = Files.getAttribute(p, "unix:ino");
-                    names.put(((Number) ino).longValue(), p.getFileName().toString());
+                    names.put(((Number) ino).longValue(), ctguard.core.Printable.of(p.getFileName().toString()));
                 } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
                     // not a namespace mount (a stale file): nothing to count
                 }

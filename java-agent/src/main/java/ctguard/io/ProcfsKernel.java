@@ -7,6 +7,7 @@ import ctguard.core.ExitCode;
 import ctguard.core.Kernel;
 import ctguard.core.KernelWriteException;
 import ctguard.core.NodeState;
+import ctguard.core.Printable;
 import ctguard.core.ProcFormats;
 import ctguard.core.TunableState;
 import ctguard.core.Tunables;
@@ -185,6 +186,6 @@ public final class ProcfsKernel implements Kernel {
 
     private static String text(NodeFiles files, String path, String fallback) {
         String v = files.read(path);
-        return v == null ? fallback : v.trim();
+        return v == null ? fallback : Printable.of(v.trim());
     }
 }

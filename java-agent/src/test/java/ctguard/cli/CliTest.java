@@ -518,4 +518,52 @@ class CliTest {
         Run check = ctguard("check", "--json");
         assertTrue(check.exit() <= 1, check.err());
     }
+
+    @Test
+    void controlCharactersReadFromFilesAreEscapedInTextAndErrors() throws IOException {
+        write("proc/sys/kernel/hostname", "evil\u001b[2J\rCONNTRACK OK\n");
+        Run status = ctguard("status");
+        assertFalse(status.out().contains("\u001b") || status.out().contains("\r"), status.out());
+        assertTrue(status.out().contains("evil\\x1b[2J\\x0dCONNTRACK OK"), status.out());
+        write(NETFILTER + "nf_conntrack_max", "12\u001b]0;pwned\u0007\n");
+        Run bad = ctguard("status");
+        assertEquals(65, bad.exit());
+        assertFalse(bad.err().contains("\u001b") || bad.err().contains("\u0007"), bad.err());
+        assertTrue(bad.err().contains("\\x1b"), bad.err());
+    }
+
+    @Test
+    void prometheusLabelValuesAreEscapedAsTheFormatRequires() {
+        assertEquals("a\\\\b\\\"c\\nd", PrometheusRenderer.label("a\\b\"c\nd"));
+    }
+
+    @Test
+    void tempFilesLeftByAKilledRunAreCleanedByTheNextOneOursOnly() throws IOException {
+        Path state = Files.createDirectories(root.resolve("var/lib/conntrack-guard"));
+        Path left = state.resolve(".snapshot.json.4711.tmp");
+        Path fresh = state.resolve(".snapshot.json.4712.tmp");
+        Path foreign = state.resolve("notes.tmp");
+        for (Path p : List.of(left, fresh, foreign)) {
+            Files.writeString(p, "x");
+        }
+        java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofHours(1)));
+        Files.setLastModifiedTime(left, old);
+        Files.setLastModifiedTime(foreign, old);
+        assertEquals(0, ctguard("prepare").exit());
+        assertFalse(Files.exists(left), "a temp file of ours from a dead run");
+        assertTrue(Files.exists(fresh), "possibly a live writer's: too young to judge");
+        assertTrue(Files.exists(foreign), "not ours");
+    }
+
+    @Test
+    void aSnapshotWhoseHashTableWouldExceedRamIsRefusedUnlessForced() throws IOException {
+        assertEquals(0, ctguard("prepare").exit());
+        Path file = root.resolve("var/lib/conntrack-guard/snapshot.json");
+        Files.writeString(file, Files.readString(file).replace("\"nf_conntrack_buckets\":262144", "\"nf_conntrack_buckets\":2147483647"));
+        write("proc/meminfo", "MemTotal:        8388608 kB\n");
+        Run run = ctguard("restore");
+        assertEquals(65, run.exit(), run.err());
+        assertTrue(run.err().contains("more than this node's RAM"), run.err());
+        assertEquals("1048576\n", read(NETFILTER + "nf_conntrack_max"), "nothing changed");
+    }
 }
