@@ -46,7 +46,7 @@ tree() {
     nf=$dst/proc/sys/net/netfilter
     case $2 in
         linux-6.18) chmod 0444 "$nf/nf_conntrack_count" ;;
-        linux-4.15) chmod 0444 "$nf/nf_conntrack_count" "$nf/nf_conntrack_buckets" ;;
+        linux-4.15|linux-4.4-seed) chmod 0444 "$nf/nf_conntrack_count" "$nf/nf_conntrack_buckets" ;;
         linux-noprocfs) chmod 0444 "$nf"/nf_conntrack_{count,max,buckets,expect_max} ;;
     esac
 }
@@ -89,7 +89,7 @@ unchanged_since() {   # unchanged_since TREE STAMP: fail when anything under TRE
 # --- 6.18, the node's own kernel: 1000 of 262144 entries, drop counters above zero ---------------
 tree a linux-6.18
 rec status 0 a status --json
-rec check-warning 1 a check --json --kernel-log "$KLOG"
+rec check-warning 1 a check --json --kernel-log "$KLOG" --state-dir $STATE
 rec plan 0 a plan --json
 touch "$WORK/stamp"; sleep 1
 rec prepare-dry-run 0 a prepare --json --dry-run --lock-timeout 30s --state-dir $STATE
@@ -130,10 +130,10 @@ entries  clashres found new invalid ignore delete chainlength insert insert_fail
 000003e8  00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000  00000000 00000000 00000000 00000000
 000003e8  00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000  00000000 00000000 00000000 00000000
 EOF
-rec check-ok 0 ok check --json --kernel-log "$KLOG"
+rec check-ok 0 ok check --json --kernel-log "$KLOG" --state-dir $STATE
 tree crit linux-6.18
 set_value crit proc/sys/net/netfilter/nf_conntrack_count 239000
-rec check-critical 2 crit check --json --kernel-log "$KLOG"
+rec check-critical 2 crit check --json --kernel-log "$KLOG" --state-dir $STATE
 
 # --- errors --------------------------------------------------------------------------------------------
 tree corrupt linux-6.18
@@ -144,7 +144,7 @@ rec error-corrupt-snapshot-65 65 corrupt restore --json --lock-timeout 30s --sta
 tree unloaded linux-6.18
 rm -rf "$WORK/unloaded/proc/sys/net/netfilter" "$WORK/unloaded/sys/module/nf_conntrack"
 rec error-not-loaded-69 69 unloaded status --json
-rec error-check-not-loaded-69 69 unloaded check --json --kernel-log "$KLOG"
+rec error-check-not-loaded-69 69 unloaded check --json --kernel-log "$KLOG" --state-dir $STATE
 
 tree drain linux-6.18
 "$JAVA" -jar "$JAR" prepare --json --state-dir $STATE --root "$WORK/drain" >/dev/null
@@ -166,6 +166,41 @@ rec error-rollback-persist-73 73 symlink persist --json --lock-timeout 30s --sta
 tree bionic linux-4.15
 "$JAVA" -jar "$JAR" prepare --json --state-dir $STATE --root "$WORK/bionic" >/dev/null
 rec persist-create-4.15 0 bionic persist --json --lock-timeout 30s --state-dir $STATE
+
+# --- 4.4 seed node: max 12262144 over 16384 buckets on 64 GiB, over the budget --------------------------
+tree seed linux-4.4-seed
+rec check-over-budget 1 seed check --json --kernel-log "$KLOG" --state-dir $STATE
+rec plan-seed 0 seed plan --json
+touch "$WORK/stamp"; sleep 1
+rec tune-dry-run 0 seed tune --json --dry-run --lock-timeout 30s --state-dir $STATE
+unchanged_since seed "$WORK/stamp"
+rec tune-changed 0 seed tune --json --lock-timeout 30s --state-dir $STATE
+# on 4.x the kernel mirrors hashsize into the read-only nf_conntrack_buckets; the copy does not
+set_value seed proc/sys/net/netfilter/nf_conntrack_buckets "$(cat "$WORK/seed/sys/module/nf_conntrack/parameters/hashsize")"
+rec tune-unchanged 0 seed tune --json --lock-timeout 30s --state-dir $STATE
+rec restore-tuned 0 seed restore --json --wait 10m --lock-timeout 30s --state-dir $STATE
+tree seedp linux-4.4-seed
+touch "$WORK/stamp"; sleep 1
+rec tune-persist-dry-run 0 seedp tune --json --persist --dry-run --lock-timeout 30s --state-dir $STATE
+unchanged_since seedp "$WORK/stamp"
+rec tune-persist 0 seedp tune --json --persist --lock-timeout 30s --state-dir $STATE
+
+# --- check: max 0 (no limit: nullable fields), counters compared with the previous check -------------------
+tree unlimited linux-6.18
+set_value unlimited proc/sys/net/netfilter/nf_conntrack_max 0
+rec check-unlimited 1 unlimited check --json --kernel-log "$KLOG" --state-dir $STATE
+# a first check keeps the counters in CACHE (matched to the next check by the tree's boot_id and netns)
+tree rose linux-6.18
+CACHE=/var/tmp/ctguard-counters.json   # logical path: under --root, as the state dir
+"$JAVA" -jar "$JAR" check --json --kernel-log "$KLOG" --counter-cache $CACHE --state-dir $STATE --root "$WORK/rose" \
+    >/dev/null || true
+# then 16 more drops on CPU 0 (0x1a -> 0x2a), the other counters unchanged
+cat >"$WORK/rose/proc/net/stat/nf_conntrack" <<'EOF'
+entries  clashres found new invalid ignore delete chainlength insert insert_failed drop early_drop icmp_error  expect_new expect_create expect_delete search_restart
+000003e8  00000005 00000000 00000000 0000002a 00000000 00000000 00000003 00000000 00000001 0000002a 00000003 00000007  00000000 00000000 00000000 00000010
+000003e8  00000000 00000000 00000000 00000011 00000000 00000000 00000002 00000000 00000002 0000000f 00000000 00000000  00000000 00000000 00000000 000000ff
+EOF
+rec check-counters-rose 1 rose check --json --kernel-log "$KLOG" --counter-cache $CACHE --state-dir $STATE
 
 # --- prepare rollback (see fixtures/README.md) ----------------------------------------------------------
 # In the copy, nf_conntrack_max is a symlink to /proc/sys/net/ipv4/tcp_ecn, which the kernel reads as 2 and

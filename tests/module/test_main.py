@@ -7,10 +7,12 @@ import pytest
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fixtures')
 with open(os.path.join(FIXTURES, 'cases.tsv')) as _f:
-    ERROR_CASES = [line.split('\t')[0] for line in _f if line.startswith('error-')]
+    _NAMES = [line.split('\t')[0] for line in _f if line.strip()]
+ERROR_CASES = [name for name in _NAMES if name.startswith('error-')]
+SUCCESS_CASES = [name for name in _NAMES if not name.startswith('error-')]
 
 AGENT_KEYS = ('schema', 'host', 'kernel', 'action', 'dry_run', 'changed', 'network_namespace', 'tunables',
-              'usage', 'stats', 'memory', 'verdict', 'kernel_log', 'snapshot', 'plan')
+              'usage', 'namespaces', 'stats', 'stats_increase', 'memory', 'verdict', 'kernel_log', 'snapshot', 'plan')
 
 
 def test_status(run_main, agent_json, fake_tools):
@@ -52,12 +54,16 @@ def test_check_mode_restore_and_persist(run_main, action, case):
     assert run.output['changed'] is True and run.output['dry_run'] is True
 
 
-@pytest.mark.parametrize('action,case', [('status', 'status'), ('check', 'check-ok'), ('plan', 'plan')])
-def test_check_mode_read_only_actions_run_as_usual(run_main, action, case):
+@pytest.mark.parametrize('action,case,tail', [
+    ('status', 'status', []),
+    ('check', 'check-ok', ['--state-dir', '/var/lib/conntrack-guard']),
+    ('plan', 'plan', []),
+])
+def test_check_mode_read_only_actions_run_as_usual(run_main, action, case, tail):
     run = run_main({'action': action}, case, check_mode=True)
     assert run.exit_code == 0
     assert '--dry-run' not in run.argv
-    assert run.argv[-2:] == [action, '--json']
+    assert run.argv[run.argv.index(action):] == [action, '--json'] + tail
     assert run.output['changed'] is False
 
 
@@ -112,7 +118,10 @@ def test_fail_on(run_main, agent_json, case, fail_on, fails):
 def test_critical_message(run_main):
     out = run_main({'action': 'check'}, 'check-critical').output
     assert out['msg'] == ('vm: conntrack CRITICAL: table 91.2% full (239000 of 262144 entries), at or above the '
-                          'critical 90.0%; drop counters since boot: drop=41 early_drop=3 insert_failed=3')
+                          'critical 90.0%; drop counters rose since boot (no earlier check of this boot to compare '
+                          'with): drop=41 early_drop=3 insert_failed=3; the kernel refused 5 insert(s) into over-long '
+                          'hash chains since boot (no earlier check of this boot to compare with) (chainlength '
+                          'counter): raise the buckets')
 
 
 @pytest.mark.parametrize('case', ERROR_CASES)
@@ -215,8 +224,12 @@ def test_missing_java_and_jar_are_both_reported(run_main, tmp_path, monkeypatch)
 @pytest.mark.parametrize('args,msg', [
     ({'action': 'prepare', 'wait': '10m'}, 'action=prepare does not take wait (applies to restore)'),
     ({'action': 'restore', 'remove': True}, 'action=restore does not take remove (applies to persist)'),
-    ({'action': 'check', 'max': 1048576}, 'action=check does not take max (applies to plan, prepare)'),
+    ({'action': 'check', 'max': 1048576}, 'action=check does not take max (applies to plan, prepare, tune)'),
     ({'action': 'persist', 'fail_on': 'warning'}, 'action=persist does not take fail_on (applies to check)'),
+    ({'action': 'persist', 'persist': True}, 'action=persist does not take persist (applies to tune)'),
+    ({'action': 'tune', 'wait': '10m'}, 'action=tune does not take wait (applies to restore)'),
+    ({'action': 'prepare', 'counter_cache': '/var/tmp/c.json'},
+     'action=prepare does not take counter_cache (applies to check)'),
 ])
 def test_not_applicable_parameter_fails_before_running(run_main, args, msg):
     run = run_main(args, None)
@@ -261,3 +274,117 @@ def test_restore_wait(run_main):
     assert run.argv[run.argv.index('restore'):][:5] == ['restore', '--json', '--wait', '10m', '--force']
     assert run.output['changed'] is True
     assert run.output['diff']['after'] == 'nf_conntrack_max = 262144\nnf_conntrack_tcp_timeout_time_wait = 120\n'
+
+
+# --- tune -----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('case,changed', [('tune-changed', True), ('tune-unchanged', False)])
+def test_tune_changed_and_unchanged(run_main, agent_json, case, changed):
+    run = run_main({'action': 'tune'}, case, diff=True)
+    out = run.output
+    assert run.exit_code == 0 and not out.get('failed')
+    assert out['changed'] is changed and out['dry_run'] is False and out['action'] == 'tune'
+    assert run.argv[run.argv.index('tune'):] == ['tune', '--json', '--lock-timeout', '30s',
+                                                 '--state-dir', '/var/lib/conntrack-guard']
+    for key in AGENT_KEYS:
+        assert out[key] == agent_json(case)[key], key
+    assert out['plan']['kind'] == 'tune' and 'files' not in out
+    assert bool(out['diff']['after']) is changed
+
+
+def test_check_mode_tune_runs_a_dry_run_and_shows_the_diff(run_main):
+    run = run_main({'action': 'tune', 'memory_budget': '2%'}, 'tune-dry-run', check_mode=True, diff=True)
+    out = run.output
+    assert run.exit_code == 0
+    assert run.argv[run.argv.index('tune'):] == ['tune', '--json', '--memory-budget', '2%', '--dry-run',
+                                                 '--lock-timeout', '30s', '--state-dir', '/var/lib/conntrack-guard']
+    assert out['changed'] is True and out['dry_run'] is True
+    assert out['snapshot']['taken_at'] is None   # the snapshot it would take; nothing was written
+    assert out['diff'] == {
+        'before': 'nf_conntrack_max = 12262144\nnf_conntrack_buckets = 16384\nnf_conntrack_tcp_timeout_time_wait = 120\n',
+        'after': 'nf_conntrack_max = 2097152\nnf_conntrack_buckets = 524288\nnf_conntrack_tcp_timeout_time_wait = 60\n',
+    }
+
+
+def test_tune_persist(run_main, agent_json, warning_messages):
+    run = run_main({'action': 'tune', 'persist': True}, 'tune-persist', diff=True)
+    out = run.output
+    assert run.exit_code == 0 and out['changed'] is True
+    assert '--persist' in run.argv and '--dry-run' not in run.argv
+    assert out['files'] == agent_json('tune-persist')['files']
+    assert [d.get('before_header') for d in out['diff']] == [
+        None, '/etc/modules-load.d/conntrack-guard.conf', '/etc/modprobe.d/conntrack-guard.conf',
+        '/etc/sysctl.d/90-conntrack-guard.conf']
+    assert 'nf_conntrack_max = 2097152' in out['diff'][0]['after']
+    # the retired snapshot is the agent's warning, shown by Ansible and kept for playbooks
+    assert warning_messages(out) == out['ctguard_warnings'] == agent_json('tune-persist')['warnings']
+    assert out['ctguard_warnings'][0].startswith('snapshot retired to /var/lib/conntrack-guard/snapshot.persisted-')
+
+
+def test_check_mode_tune_persist(run_main):
+    run = run_main({'action': 'tune', 'persist': True}, 'tune-persist-dry-run', check_mode=True, diff=True)
+    out = run.output
+    assert run.argv[run.argv.index('tune'):][:4] == ['tune', '--json', '--persist', '--dry-run']
+    assert out['changed'] is True and out['dry_run'] is True
+    assert len(out['diff']) == 4 and all(d['before'] == '' for d in out['diff'][1:])
+    assert out['ctguard_warnings'] == []
+
+
+def test_restore_after_tune(run_main):
+    run = run_main({'action': 'restore', 'wait': '10m'}, 'restore-tuned', diff=True)
+    assert run.output['changed'] is True
+    assert run.output['diff']['after'] == ('nf_conntrack_max = 12262144\nnf_conntrack_buckets = 16384\n'
+                                           'nf_conntrack_tcp_timeout_time_wait = 120\n')
+
+
+def test_plan_returns_the_tune_plan(run_main, agent_json):
+    out = run_main({'action': 'plan'}, 'plan-seed').output
+    assert out['plan']['kind'] == 'prepare' and out['tune_plan'] == agent_json('plan-seed')['tune_plan']
+    assert out['tune_plan']['targets']['nf_conntrack_max'] == 2097152 < out['tunables']['nf_conntrack_max']['before']
+
+
+# --- check: the new reasons, the counter cache, nullable fields ----------------------------------------------
+
+@pytest.mark.parametrize('fail_on,fails', [('critical', False), ('warning', True), ('never', False)])
+def test_check_over_budget(run_main, fail_on, fails):
+    run = run_main({'action': 'check', 'fail_on': fail_on}, 'check-over-budget')
+    out = run.output
+    assert out['failed'] is fails and out['rc'] == 1
+    assert out['memory']['over_budget'] is True
+    assert 'over_budget' in [r['code'] for r in out['verdict']['reasons']]
+    if fails:
+        assert "'ctguard tune' sets the balanced max 2097152" in out['msg']
+
+
+def test_check_unlimited(run_main):
+    out = run_main({'action': 'check', 'fail_on': 'warning'}, 'check-unlimited').output
+    assert out['failed'] is True
+    assert out['msg'].startswith('vm: conntrack WARNING: nf_conntrack_max is 0')
+    assert out['usage']['unlimited'] is True and out['usage']['fill_ratio'] is None
+    assert out['memory']['table_bytes_at_max'] is None
+
+
+def test_check_counter_cache(run_main, agent_json):
+    run = run_main({'action': 'check', 'counter_cache': '/var/tmp/ctguard-counters.json', 'state_dir': '/srv/ct'},
+                   'check-counters-rose')
+    assert run.argv[run.argv.index('check'):] == ['check', '--json', '--counter-cache',
+                                                  '/var/tmp/ctguard-counters.json', '--state-dir', '/srv/ct']
+    assert run.output['stats_increase'] == agent_json('check-counters-rose')['stats_increase']
+    assert run.output['failed'] is False
+
+
+@pytest.mark.parametrize('case', SUCCESS_CASES)
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_every_recorded_success_through_main(run_main, load_case, case, check_mode):
+    """Every recorded result, with its null fields, passes main() in check and diff mode without a crash."""
+    recorded = load_case(case)
+    args = {'action': recorded.args[0]}
+    if args['action'] == 'check':
+        args['fail_on'] = 'never'
+    for flag, name in (('--persist', 'persist'), ('--allow-partial', 'allow_partial'), ('--remove', 'remove')):
+        if flag in recorded.args:
+            args[name] = True
+    run = run_main(args, recorded, check_mode=check_mode, diff=True)
+    assert run.exit_code == 0, run.output
+    assert run.output['failed'] is False and run.output['changed'] is json.loads(recorded.stdout)['changed']
+    assert ('diff' in run.output) is (args['action'] in ('prepare', 'tune', 'restore', 'persist'))

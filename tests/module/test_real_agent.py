@@ -1,12 +1,12 @@
-"""The module through the real agent (java + the built jar) against a copied kernel fixture tree, via the
-module's root option: the real /proc/sys and /etc are never read for tunables nor written."""
+"""The module through the real agent (java + the built jar, or $CTGUARD_JAR) against a copied kernel fixture
+tree, via the module's root option: the real /proc/sys and /etc are never read for tunables nor written."""
 import os
 import shutil
 
 import pytest
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-JAR = os.path.join(REPO, 'java-agent', 'target', 'ctguard.jar')
+JAR = os.environ.get('CTGUARD_JAR') or os.path.join(REPO, 'java-agent', 'target', 'ctguard.jar')
 JAVA = shutil.which('java')
 NETFILTER = os.path.join('proc', 'sys', 'net', 'netfilter')
 
@@ -16,16 +16,27 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def tree(tmp_path, paths, monkeypatch):
-    """A copy of the linux-6.18 fixture tree (1000 of 262144 entries), with the modes git cannot store."""
+def copy_tree(tmp_path, paths, monkeypatch, name, read_only):
     root = tmp_path / 'root'
-    shutil.copytree(os.path.join(paths['trees'], 'linux-6.18'), str(root), symlinks=True)
-    os.chmod(str(root / NETFILTER / 'nf_conntrack_count'), 0o444)
+    shutil.copytree(os.path.join(paths['trees'], name), str(root), symlinks=True)
+    for f in read_only:
+        os.chmod(str(root / NETFILTER / f), 0o444)
     config = tmp_path / 'ctguard.yml'   # keep a site /etc/conntrack-guard/ctguard.yml out of these runs
     config.write_text('')
     monkeypatch.setenv('CTGUARD_CONFIG', str(config))
     return str(root)
+
+
+@pytest.fixture
+def tree(tmp_path, paths, monkeypatch):
+    """A copy of the linux-6.18 fixture tree (1000 of 262144 entries), with the modes git cannot store."""
+    return copy_tree(tmp_path, paths, monkeypatch, 'linux-6.18', ['nf_conntrack_count'])
+
+
+@pytest.fixture
+def seed(tmp_path, paths, monkeypatch):
+    """A copy of the linux-4.4-seed tree: 64 GiB, max 12262144 over 16384 buckets (buckets through hashsize)."""
+    return copy_tree(tmp_path, paths, monkeypatch, 'linux-4.4-seed', ['nf_conntrack_count', 'nf_conntrack_buckets'])
 
 
 def state(root):
@@ -64,7 +75,8 @@ def test_status(run_main, tree):
     assert out['schema'] == 'ctguard/v1' and out['host'] == 'vm' and out['action'] == 'status'
     assert out['changed'] is False and out['rc'] == 0
     assert out['usage']['count'] == 1000 and out['usage']['max'] == 262144
-    assert out['stats'] == {'drop': 41, 'early_drop': 3, 'insert_failed': 3, 'search_restart': 271}
+    assert out['stats'] == {'drop': 41, 'early_drop': 3, 'insert_failed': 3, 'search_restart': 271,
+                            'chain_too_long': 5, 'clash_resolved': 5}
     assert out['cmd'][0] == JAVA and out['cmd'][-4:] == ['status', '--json', '--root', tree]
     assert state(tree) == before
 
@@ -116,3 +128,74 @@ def test_agent_error_through_the_real_agent(run_main, tree):
     assert run.exit_code == 1
     assert run.output['rc'] == 64
     assert run.output['msg'] == 'nf_conntrack_max=0 is out of range: it must be between 1 and 2147483647'
+
+
+HASHSIZE = os.path.join('sys', 'module', 'nf_conntrack', 'parameters', 'hashsize')
+TUNED = ('nf_conntrack_max', 'nf_conntrack_tcp_timeout_time_wait')
+
+
+def seed_values(root):
+    with open(os.path.join(root, HASHSIZE)) as f:
+        return dict({n: value(root, n) for n in TUNED}, hashsize=f.read())
+
+
+def test_tune_on_the_seed_node(run_main, seed, warning_messages):
+    """Check mode, tune, tune again, restore: the balanced sizing written and undone on the 4.4 tree."""
+    originals = seed_values(seed)
+    before = state(seed)
+    out = run_main(real(seed, action='tune'), real=True, tools=False, check_mode=True, diff=True).output
+    assert out['changed'] is True and out['dry_run'] is True and not out.get('failed'), out
+    assert out['cmd'][out['cmd'].index('tune'):][:3] == ['tune', '--json', '--dry-run']
+    assert out['plan']['targets'] == {'nf_conntrack_buckets': 524288, 'nf_conntrack_max': 2097152,
+                                      'nf_conntrack_tcp_timeout_time_wait': 60}
+    assert 'nf_conntrack_max = 12262144\n' in out['diff']['before']
+    assert state(seed) == before   # not a byte, not a snapshot, not a lock file
+
+    out = run_main(real(seed, action='tune'), real=True, tools=False, diff=True).output
+    assert out['changed'] is True and not out.get('failed'), out
+    assert seed_values(seed) == {'nf_conntrack_max': '2097152\n', 'nf_conntrack_tcp_timeout_time_wait': '60\n',
+                                 'hashsize': '524288\n'}
+    assert out['diff']['after'] == ('nf_conntrack_max = 2097152\nnf_conntrack_buckets = 524288\n'
+                                    'nf_conntrack_tcp_timeout_time_wait = 60\n')
+    assert os.path.isfile(os.path.join(seed, 'var', 'lib', 'conntrack-guard', 'snapshot.json'))
+
+    # the kernel mirrors hashsize into the read-only nf_conntrack_buckets; the copied tree does not
+    buckets = os.path.join(seed, NETFILTER, 'nf_conntrack_buckets')
+    os.chmod(buckets, 0o644)
+    with open(buckets, 'w') as f:
+        f.write('524288\n')
+    os.chmod(buckets, 0o444)
+    out = run_main(real(seed, action='tune'), real=True, tools=False, diff=True).output
+    assert out['changed'] is False and out['diff'] == {'before': '', 'after': ''}, out
+
+    out = run_main(real(seed, action='restore', wait='1m'), real=True, tools=False).output
+    assert out['changed'] is True and not out.get('failed'), out
+    assert seed_values(seed) == originals
+    assert warning_messages(out) == []
+
+
+def test_tune_persist_on_the_seed_node(run_main, seed):
+    out = run_main(real(seed, action='tune', persist=True), real=True, tools=False, diff=True).output
+    assert out['changed'] is True and not out.get('failed'), out
+    etc = os.path.join(seed, 'etc')
+    with open(os.path.join(etc, 'sysctl.d', '90-conntrack-guard.conf')) as f:
+        assert 'net.netfilter.nf_conntrack_max = 2097152\n' in f.read()
+    with open(os.path.join(etc, 'modprobe.d', 'conntrack-guard.conf')) as f:
+        assert 'options nf_conntrack hashsize=524288\n' in f.read()
+    assert [d.get('before_header') for d in out['diff']][1:] == [f['path'] for f in out['files']]
+    # persisted: the snapshot is retired, so restore has nothing to put back
+    assert not os.path.exists(os.path.join(seed, 'var', 'lib', 'conntrack-guard', 'snapshot.json'))
+    assert any(w.startswith('snapshot retired to ') for w in out['ctguard_warnings'])
+    out = run_main(real(seed, action='restore'), real=True, tools=False).output
+    assert out['changed'] is False
+
+
+def test_check_over_budget_keeps_its_counters(run_main, seed):
+    args = real(seed, action='check', fail_on='never', counter_cache='/var/tmp/ctguard/counters.json')
+    out = run_main(args, real=True, tools=False).output
+    assert not out['failed'], out
+    assert 'over_budget' in [r['code'] for r in out['verdict']['reasons']]
+    assert out['memory']['over_budget'] is True and out['stats_increase'] is None
+    assert os.path.isfile(os.path.join(seed, 'var', 'tmp', 'ctguard', 'counters.json'))
+    out = run_main(args, real=True, tools=False).output
+    assert out['stats_increase'] is not None and out['stats_increase']['drop'] == 0

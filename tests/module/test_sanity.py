@@ -79,7 +79,7 @@ def test_documentation_header(cg):
 def test_examples_pass_the_argument_spec(cg):
     tasks = yaml.safe_load(cg.EXAMPLES)
     used = [t['conntrack_guard'] for t in tasks if 'conntrack_guard' in t]
-    assert {u['action'] for u in used} == {'check', 'prepare', 'restore', 'persist'}
+    assert {u['action'] for u in used} == {'check', 'prepare', 'tune', 'restore', 'persist'}
     for args in used:
         assert set(args) <= set(cg.ARGUMENT_SPEC), args
         params = {name: spec.get('default') for name, spec in cg.ARGUMENT_SPEC.items()}
@@ -91,6 +91,9 @@ def test_examples_pass_the_argument_spec(cg):
     assert any(t.get('check_mode') and t.get('diff') for t in tasks)
     assert any(t['conntrack_guard'].get('remove') for t in tasks if 'conntrack_guard' in t)
     assert any(t['conntrack_guard'].get('fail_on') == 'warning' for t in tasks if 'conntrack_guard' in t)
+    assert any(t['conntrack_guard'].get('persist') for t in tasks if 'conntrack_guard' in t)
+    assert any(t.get('check_mode') and t.get('diff') and t['conntrack_guard']['action'] == 'tune'
+               for t in tasks if 'conntrack_guard' in t)
     assert 'ansible compute -m conntrack_guard -a action=check' in cg.EXAMPLES
 
 
@@ -106,7 +109,8 @@ def test_return_documents_every_field(cg, paths):
                 returned |= set(json.load(f))
     assert returned - {'warnings'} <= set(ret), returned - set(ret)
     for name in ('schema', 'host', 'kernel', 'action', 'dry_run', 'tunables', 'usage', 'stats', 'memory', 'verdict',
-                 'kernel_log', 'snapshot', 'plan', 'files', 'rollback', 'ctguard_warnings'):
+                 'kernel_log', 'snapshot', 'plan', 'tune_plan', 'stats_increase', 'namespaces', 'files', 'rollback',
+                 'ctguard_warnings'):
         assert name in ret
 
 

@@ -23,7 +23,9 @@ def test_cases_cover_the_brief():
     wanted = {'status', 'check-ok', 'check-warning', 'check-critical', 'plan', 'prepare-changed',
               'prepare-unchanged', 'prepare-dry-run', 'restore-nothing', 'persist-create', 'persist-unchanged',
               'persist-remove', 'error-usage-64', 'error-corrupt-snapshot-65', 'error-not-loaded-69',
-              'error-lock-busy-75', 'error-permission-77', 'error-rollback-prepare-65'}
+              'error-lock-busy-75', 'error-permission-77', 'error-rollback-prepare-65',
+              'tune-changed', 'tune-unchanged', 'tune-dry-run', 'tune-persist', 'tune-persist-dry-run', 'plan-seed',
+              'check-over-budget', 'check-unlimited', 'check-counters-rose'}
     assert wanted <= set(ALL_CASES)
 
 
@@ -44,6 +46,35 @@ def test_argv_prepare_with_every_flag(cg):
                                   '--lock-timeout', '2m', '--state-dir', '/srv/ct', '--root', '/tmp/tree']
 
 
+def test_argv_tune_with_every_flag(cg):
+    p = params(cg, action='tune', max=2097152, buckets=524288, time_wait=60, memory_budget='2%', force=True,
+               allow_partial=True, persist=True, lock_timeout='2m', state_dir='/srv/ct', root='/tmp/tree')
+    assert cg.build_argv(p, False, java='/usr/bin/java') == [
+        '/usr/bin/java'] + JVM + ['-jar', '/opt/conntrack-guard/ctguard.jar', 'tune', '--json',
+                                  '--memory-budget', '2%', '--max', '2097152', '--buckets', '524288',
+                                  '--time-wait', '60', '--force', '--allow-partial', '--persist',
+                                  '--lock-timeout', '2m', '--state-dir', '/srv/ct', '--root', '/tmp/tree']
+
+
+def test_argv_tune_default_and_check_mode(cg):
+    argv = cg.build_argv(params(cg, action='tune'), False)
+    assert argv[argv.index('tune'):] == ['tune', '--json', '--lock-timeout', '30s',
+                                         '--state-dir', '/var/lib/conntrack-guard']
+    argv = cg.build_argv(params(cg, action='tune', persist=True), True)
+    assert argv[argv.index('tune'):] == ['tune', '--json', '--persist', '--dry-run', '--lock-timeout', '30s',
+                                         '--state-dir', '/var/lib/conntrack-guard']
+
+
+def test_argv_check_gets_the_state_dir_and_the_counter_cache(cg):
+    argv = cg.build_argv(params(cg, action='check', state_dir='/srv/ct'), False)
+    assert argv[argv.index('check'):] == ['check', '--json', '--state-dir', '/srv/ct']
+    argv = cg.build_argv(params(cg, action='check', counter_cache='/var/tmp/nagios/counters.json',
+                                memory_budget='1GiB'), True)
+    assert argv[argv.index('check'):] == ['check', '--json', '--memory-budget', '1GiB',
+                                          '--counter-cache', '/var/tmp/nagios/counters.json',
+                                          '--state-dir', '/var/lib/conntrack-guard']
+
+
 def test_argv_restore_and_persist(cg):
     argv = cg.build_argv(params(cg, action='restore', wait='10m'), False)
     assert argv[argv.index('restore'):] == ['restore', '--json', '--wait', '10m', '--lock-timeout', '30s',
@@ -53,24 +84,29 @@ def test_argv_restore_and_persist(cg):
                                             '--state-dir', '/var/lib/conntrack-guard']
 
 
-@pytest.mark.parametrize('action', ['prepare', 'restore', 'persist'])
+@pytest.mark.parametrize('action', ['prepare', 'tune', 'restore', 'persist'])
 def test_check_mode_adds_dry_run_to_changing_actions(cg, action):
     assert '--dry-run' in cg.build_argv(params(cg, action=action), True)
     assert '--dry-run' not in cg.build_argv(params(cg, action=action), False)
 
 
 @pytest.mark.parametrize('action', ['status', 'check', 'plan'])
-def test_read_only_actions_never_get_dry_run_lock_or_state_dir(cg, action):
+def test_read_only_actions_never_get_dry_run_or_lock(cg, action):
     argv = cg.build_argv(params(cg, action=action), True)
     assert '--dry-run' not in argv
-    assert '--state-dir' not in argv
     assert '--lock-timeout' not in argv
+    # check keeps its counter cache in the state dir; status and plan keep nothing
+    assert ('--state-dir' in argv) is (action == 'check')
 
 
 def test_false_booleans_and_unset_values_are_not_passed(cg):
     argv = cg.build_argv(params(cg, action='prepare', force=False, allow_partial=False), False)
     for flag in ('--force', '--allow-partial', '--max', '--buckets', '--time-wait', '--memory-budget', '--root'):
         assert flag not in argv
+    argv = cg.build_argv(params(cg, action='tune', persist=False), False)
+    for flag in ('--persist', '--force', '--allow-partial', '--max', '--root', '--dry-run'):
+        assert flag not in argv
+    assert '--counter-cache' not in cg.build_argv(params(cg, action='check'), False)
 
 
 @pytest.mark.parametrize('root,passed', [('/', False), ('//', False), ('/tmp/tree', True), ('/tmp/tree/', True)])
@@ -94,14 +130,22 @@ def test_argv_is_a_list_of_strings(cg):
 @pytest.mark.parametrize('action,name,value,applies', [
     ('prepare', 'wait', '10m', 'restore'),
     ('restore', 'remove', True, 'persist'),
-    ('check', 'max', 1048576, 'plan, prepare'),
-    ('status', 'time_wait', 60, 'plan, prepare'),
-    ('restore', 'buckets', 65536, 'plan, prepare'),
-    ('restore', 'memory_budget', '2%', 'status, check, plan, prepare'),
-    ('persist', 'force', True, 'prepare, restore'),
-    ('check', 'allow_partial', True, 'prepare, restore'),
+    ('check', 'max', 1048576, 'plan, prepare, tune'),
+    ('status', 'time_wait', 60, 'plan, prepare, tune'),
+    ('restore', 'buckets', 65536, 'plan, prepare, tune'),
+    ('restore', 'memory_budget', '2%', 'status, check, plan, prepare, tune'),
+    ('persist', 'force', True, 'prepare, tune, restore'),
+    ('check', 'allow_partial', True, 'prepare, tune, restore'),
     ('prepare', 'fail_on', 'warning', 'check'),
     ('plan', 'fail_on', 'never', 'check'),
+    # persist=true is tune's; the persist action is a different thing
+    ('persist', 'persist', True, 'tune'),
+    ('prepare', 'persist', True, 'tune'),
+    ('tune', 'wait', '10m', 'restore'),
+    ('tune', 'remove', True, 'persist'),
+    ('tune', 'fail_on', 'warning', 'check'),
+    ('tune', 'counter_cache', '/var/tmp/c.json', 'check'),
+    ('status', 'counter_cache', '/var/tmp/c.json', 'check'),
 ])
 def test_not_applicable_names_the_parameter_and_its_actions(cg, action, name, value, applies):
     msg = cg.not_applicable(params(cg, action=action, **{name: value}))
@@ -111,7 +155,7 @@ def test_not_applicable_names_the_parameter_and_its_actions(cg, action, name, va
 
 def test_not_applicable_lists_every_wrong_parameter(cg):
     msg = cg.not_applicable(params(cg, action='check', wait='1m', max=2))
-    assert 'max (applies to plan, prepare)' in msg and 'wait (applies to restore)' in msg
+    assert 'max (applies to plan, prepare, tune)' in msg and 'wait (applies to restore)' in msg
 
 
 @pytest.mark.parametrize('action,extra', [
@@ -121,10 +165,14 @@ def test_not_applicable_lists_every_wrong_parameter(cg):
     ('prepare', {'max': 1, 'force': True, 'allow_partial': True}),
     ('restore', {'wait': '10m', 'force': True, 'allow_partial': True}),
     ('persist', {'remove': True}),
+    ('tune', {'max': 2097152, 'buckets': 524288, 'time_wait': 60, 'memory_budget': '2%', 'force': True,
+              'allow_partial': True, 'persist': True}),
+    ('check', {'counter_cache': '/var/tmp/nagios/counters.json'}),
     # defaults, and the settings every action accepts, are never "not applicable"
     ('check', {'force': False, 'remove': False, 'fail_on': 'critical', 'lock_timeout': '5m',
                'state_dir': '/srv/ct', 'root': '/tmp/x'}),
-    ('persist', {'fail_on': 'critical', 'allow_partial': False}),
+    ('persist', {'fail_on': 'critical', 'allow_partial': False, 'persist': False}),
+    ('restore', {'persist': False, 'counter_cache': None}),
 ])
 def test_applicable_parameters_pass(cg, action, extra):
     assert cg.not_applicable(params(cg, action=action, **extra)) is None
@@ -155,6 +203,8 @@ def test_success_returns_every_agent_field(cg, load_case, agent_json, name):
     ('restore-changed', True), ('restore-nothing', False), ('restore-dry-run', True),
     ('persist-create', True), ('persist-unchanged', False), ('persist-remove', True),
     ('persist-dry-run', True), ('status', False), ('plan', False),
+    ('tune-changed', True), ('tune-unchanged', False), ('tune-dry-run', True), ('tune-persist', True),
+    ('tune-persist-dry-run', True), ('restore-tuned', True), ('plan-seed', False),
 ])
 def test_changed_is_the_agents(cg, load_case, name, changed):
     case = load_case(name)
@@ -175,17 +225,115 @@ def test_fail_on_against_verdicts(cg, load_case, name, fail_on, fails):
     assert result['rc'] == case.rc
 
 
+@pytest.mark.parametrize('name,codes', [
+    ('check-over-budget', ['chain_length', 'over_budget', 'drops']),
+    ('check-unlimited', ['unlimited', 'drops', 'chain_too_long']),
+    ('check-warning', ['drops', 'chain_too_long']),
+    ('check-counters-rose', ['drops']),
+])
+def test_new_reason_codes(cg, load_case, name, codes):
+    case = load_case(name)
+    result, failure = cg.interpret(case.rc, case.stdout, case.stderr, params(cg, action='check', fail_on='warning'))
+    assert [r['code'] for r in result['verdict']['reasons']] == codes
+    assert result['verdict']['status'] == 'WARNING' and result['rc'] == 1
+    assert failure.startswith('%s: conntrack WARNING: ' % result['host'])
+
+
+def test_over_budget_on_the_seed_node(cg, load_case):
+    case = load_case('check-over-budget')
+    result, failure = cg.interpret(case.rc, case.stdout, case.stderr, params(cg, action='check', fail_on='warning'))
+    assert result['memory']['over_budget'] is True and result['usage']['unlimited'] is False
+    assert result['memory']['table_bytes_at_max'] == 5493571584 > result['memory']['budget_bytes']
+    assert "'ctguard tune' sets the balanced max 2097152" in failure
+    assert failure.startswith('compute-seed-12: conntrack WARNING: ')
+    _, failure = cg.interpret(case.rc, case.stdout, case.stderr, params(cg, action='check'))
+    assert failure is None   # WARNING does not fail under the default fail_on=critical
+
+
+def test_unlimited_max_leaves_the_nullable_fields_null(cg, load_case):
+    case = load_case('check-unlimited')
+    result, failure = cg.interpret(case.rc, case.stdout, case.stderr, params(cg, action='check', fail_on='never'))
+    assert failure is None
+    assert result['usage']['unlimited'] is True and result['usage']['max'] == 0
+    for key in ('fill_ratio', 'fullest_fill_ratio', 'entries_per_bucket_at_max'):
+        assert result['usage'][key] is None, key
+    for key in ('table_bytes_at_max', 'table_bytes_worst'):
+        assert result['memory'][key] is None, key
+    assert result['memory']['over_budget'] is True
+    _, failure = cg.interpret(case.rc, case.stdout, case.stderr, params(cg, action='check', fail_on='warning'))
+    assert failure.startswith("vm: conntrack WARNING: nf_conntrack_max is 0: the kernel sets no limit")
+
+
+def test_stats_increase(cg, load_case, agent_json):
+    assert agent_json('check-warning')['stats_increase'] is None   # the first check of this boot
+    case = load_case('check-counters-rose')
+    assert case.args[case.args.index('--counter-cache') + 1] == '/var/tmp/ctguard-counters.json'
+    result, failure = cg.interpret(case.rc, case.stdout, case.stderr, params(cg, action='check'))
+    assert failure is None
+    increase = result['stats_increase']
+    assert increase['drop'] == 16 and increase['early_drop'] == 0 and increase['insert_failed'] == 0
+    assert isinstance(increase['since'], str) and increase['interval_seconds'] >= 0
+    assert result['stats']['drop'] == 57 and result['stats']['chain_too_long'] == 5
+
+
+def test_plan_has_both_plans(cg, load_case):
+    case = load_case('plan-seed')
+    result, failure = cg.interpret(case.rc, case.stdout, case.stderr, params(cg, action='plan'))
+    assert failure is None and result['changed'] is False
+    prepare, tune = result['plan'], result['tune_plan']
+    assert prepare['kind'] == 'prepare' and tune['kind'] == 'tune'
+    assert prepare['targets'] == {'nf_conntrack_buckets': 3065856, 'nf_conntrack_max': 12262144,
+                                  'nf_conntrack_tcp_timeout_time_wait': 60}
+    assert prepare['node_over_budget'] is True
+    assert tune['targets'] == {'nf_conntrack_buckets': 524288, 'nf_conntrack_max': 2097152,
+                               'nf_conntrack_tcp_timeout_time_wait': 60}
+    assert tune['balanced_max'] == tune['ceiling'] == 2097152 and tune['node_over_budget'] is False
+    assert tune['bytes_at_current'] == 5493571584 and tune['bytes_at_target'] == 943718400
+    assert 'tune_plan' in load_case('plan').stdout
+
+
+def test_tune_result(cg, load_case):
+    case = load_case('tune-changed')
+    result, failure = cg.interpret(case.rc, case.stdout, case.stderr, params(cg, action='tune'))
+    assert failure is None and result['changed'] is True and result['action'] == 'tune'
+    assert result['plan']['kind'] == 'tune' and 'tune_plan' not in result and 'files' not in result
+    assert result['snapshot']['values'] == {'nf_conntrack_buckets': 16384, 'nf_conntrack_max': 12262144,
+                                            'nf_conntrack_tcp_timeout_time_wait': 120}
+    assert {n: result['tunables'][n]['after'] for n in result['plan']['targets']} == result['plan']['targets']
+
+
+def test_nothing_breaks_when_the_optional_sections_are_null(cg, agent_json):
+    """An agent result whose nullable sections are all null (or absent) still maps to a result and a diff."""
+    import json
+    for name in ('check-unlimited', 'tune-persist'):
+        agent = agent_json(name)
+        for key in ('usage', 'memory', 'stats', 'stats_increase', 'namespaces', 'plan', 'verdict', 'kernel_log',
+                    'snapshot', 'tunables'):
+            agent[key] = None
+        agent['files'] = None
+        action = agent['action']
+        result, failure = cg.interpret(0, json.dumps(agent), '',
+                                       params(cg, action=action, fail_on='never'))
+        assert failure is None, failure
+        diff = cg.make_diff(result, action)
+        assert diff in (None, {'before': '', 'after': ''})
+
+
 def test_critical_message_names_the_host_and_its_numbers(cg, load_case):
     case = load_case('check-critical')
     _, failure = cg.interpret(case.rc, case.stdout, case.stderr, params(cg, action='check'))
     assert failure.startswith('vm: conntrack CRITICAL: table 91.2% full (239000 of 262144 entries)')
-    assert failure.endswith('; drop counters since boot: drop=41 early_drop=3 insert_failed=3')
+    assert '; drop counters rose since boot (no earlier check of this boot to compare with): drop=41 ' in failure
+    assert failure.endswith('(chainlength counter): raise the buckets')
 
 
 def test_warning_message(cg, load_case):
     case = load_case('check-warning')
     _, failure = cg.interpret(case.rc, case.stdout, case.stderr, params(cg, action='check', fail_on='warning'))
-    assert failure == 'vm: conntrack WARNING: drop counters since boot: drop=41 early_drop=3 insert_failed=3'
+    assert failure == ('vm: conntrack WARNING: drop counters rose since boot (no earlier check of this boot to compare '
+                       'with): drop=41 early_drop=3 insert_failed=3; the kernel refused 5 insert(s) into over-long hash '
+                       'chains since boot (no earlier check of this boot to compare with) (chainlength counter): '
+                       'raise the buckets')
 
 
 @pytest.mark.parametrize('fail_on,fails', [('critical', True), ('warning', True), ('never', False)])
@@ -367,8 +515,56 @@ def test_unchanged_persist_has_no_file_diffs(cg, load_case):
     assert diff_of(cg, load_case, 'persist-unchanged', 'persist') == []
 
 
-@pytest.mark.parametrize('name,action', [('status', 'status'), ('check-ok', 'check'), ('plan', 'plan')])
+@pytest.mark.parametrize('name,action', [('status', 'status'), ('check-ok', 'check'), ('plan', 'plan'),
+                                         ('plan-seed', 'plan'), ('check-over-budget', 'check')])
 def test_read_only_actions_have_no_diff(cg, load_case, name, action):
     case = load_case(name)
     result, _ = cg.interpret(case.rc, case.stdout, case.stderr, params(cg, action=action, fail_on='never'))
     assert cg.make_diff(result, action) is None
+
+
+@pytest.mark.parametrize('name', ['tune-changed', 'tune-dry-run'])
+def test_tune_diff(cg, load_case, name):
+    assert diff_of(cg, load_case, name, 'tune') == {
+        'before': 'nf_conntrack_max = 12262144\nnf_conntrack_buckets = 16384\nnf_conntrack_tcp_timeout_time_wait = 120\n',
+        'after': 'nf_conntrack_max = 2097152\nnf_conntrack_buckets = 524288\nnf_conntrack_tcp_timeout_time_wait = 60\n',
+    }
+
+
+def test_unchanged_tune_has_an_empty_diff(cg, load_case):
+    assert diff_of(cg, load_case, 'tune-unchanged', 'tune') == {'before': '', 'after': ''}
+
+
+def test_restore_after_tune_diff(cg, load_case):
+    assert diff_of(cg, load_case, 'restore-tuned', 'restore') == {
+        'before': 'nf_conntrack_max = 2097152\nnf_conntrack_buckets = 524288\nnf_conntrack_tcp_timeout_time_wait = 60\n',
+        'after': 'nf_conntrack_max = 12262144\nnf_conntrack_buckets = 16384\nnf_conntrack_tcp_timeout_time_wait = 120\n',
+    }
+
+
+@pytest.mark.parametrize('name', ['tune-persist', 'tune-persist-dry-run'])
+def test_tune_persist_diff_is_the_tunables_then_the_files(cg, load_case, agent_json, name):
+    diff = diff_of(cg, load_case, name, 'tune')
+    assert diff[0] == diff_of(cg, load_case, 'tune-changed', 'tune')
+    files = {f['path']: f for f in agent_json(name)['files']}
+    assert [d['before_header'] for d in diff[1:]] == ['/etc/modules-load.d/conntrack-guard.conf',
+                                                      '/etc/modprobe.d/conntrack-guard.conf',
+                                                      '/etc/sysctl.d/90-conntrack-guard.conf']
+    for d in diff[1:]:
+        assert d['after_header'] == d['before_header'] and d['before'] == ''
+        assert d['after'] == files[d['before_header']]['content']
+    assert 'options nf_conntrack hashsize=524288\n' in diff[2]['after']
+    assert 'net.netfilter.nf_conntrack_max = 2097152\n' in diff[3]['after']
+
+
+def test_tune_persist_diff_without_tunable_changes_lists_only_files(cg, agent_json):
+    import json
+    agent = agent_json('tune-persist')
+    for t in agent['tunables'].values():
+        t['after'] = t['before']
+    result, _ = cg.interpret(0, json.dumps(agent), '', params(cg, action='tune', persist=True))
+    assert [d['before_header'] for d in cg.make_diff(result, 'tune')] == [f['path'] for f in agent['files']]
+    for f in agent['files']:
+        f['action'] = 'unchanged'
+    result, _ = cg.interpret(0, json.dumps(agent), '', params(cg, action='tune', persist=True))
+    assert cg.make_diff(result, 'tune') == []

@@ -18,21 +18,21 @@ description:
   - V(prepare) (before an upgrade) snapshots the original values, raises C(nf_conntrack_max) and the hash
     buckets within a memory budget and lowers C(nf_conntrack_tcp_timeout_time_wait). A second run reports
     C(changed=false).
-  - V(tune) applies the balanced sizing, for a node whose max is out of balance with its RAM or its buckets:
-    C(nf_conntrack_max) at the budget ceiling (the largest power of two whose full table fits
+  - V(tune) applies the balanced sizing, for a node whose max is out of balance with its RAM or its buckets. It
+    sets C(nf_conntrack_max) to the budget ceiling (the largest power of two whose full table fits
     O(memory_budget); it may be lower than today's, never below the fullest namespace's live count plus a
     margin), buckets a quarter of that max (never fewer than now), TIME_WAIT 60 s (never longer than now).
     Same safety as V(prepare) (lock, snapshot of the originals first, all writes or none); with O(persist=true)
     it also writes the persist files in the same run. A second run reports C(changed=false).
-  - V(restore) (after the upgrade) puts the snapshot's values back once the table has drained; without a
-    snapshot there is nothing to do.
+  - V(restore) (after the upgrade) puts the snapshot's values (taken by V(prepare) or V(tune)) back once the
+    table has drained; without a snapshot there is nothing to do.
   - V(persist) keeps the live values across reboots (C(/etc/sysctl.d/90-conntrack-guard.conf),
     C(/etc/modules-load.d/conntrack-guard.conf), and C(/etc/modprobe.d/conntrack-guard.conf) on kernels whose
     bucket sysctl is read-only); with O(remove=true) it removes those files.
   - The agent enforces the safety rules (one run at a time under a lock, the snapshot is never overwritten,
     V(prepare) only raises limits and only lowers timeouts, V(tune) lowers max only down to the live count
-    plus a margin, failed writes are rolled back). This module builds its
-    command line, runs it without a shell and maps its exit code and JSON to the task result.
+    plus a margin, failed writes are rolled back). This module builds its command line, runs it without a
+    shell and maps its exit code and JSON to the task result.
   - A parameter that does not apply to the chosen O(action) (for example O(wait) with V(prepare)) fails the
     task before anything runs.
 author:
@@ -49,7 +49,8 @@ options:
     description:
       - Target C(nf_conntrack_max) (1..2147483647). Default, chosen by the agent, is the largest power of two
         whose memory fits O(memory_budget). For V(prepare) a value below the current one keeps the current one;
-        V(tune) may lower max to it, but not below the fullest namespace's live count plus the margin.
+        V(tune) may lower max to it, but not below the fullest namespace's live count plus a margin (10%, the
+        agent's C(--margin) default, settable in its site config file).
       - Applies to V(plan), V(prepare) and V(tune).
     type: int
   buckets:
@@ -94,11 +95,11 @@ options:
     default: false
   persist:
     description:
-      - Also write the persist files (C(/etc/sysctl.d/90-conntrack-guard.conf), C(/etc/modules-load.d/conntrack-guard.conf)
-        and, on kernels whose bucket sysctl is read-only, C(/etc/modprobe.d/conntrack-guard.conf)) with the tuned
-        values in the same run, as V(persist) does, all or nothing (a failure there undoes the kernel writes). The
-        snapshot is then retired (a warning names it), so a later V(restore) has nothing to put back; V(persist)
-        with O(remove=true) removes the files.
+      - Also write the persist files (C(/etc/sysctl.d/90-conntrack-guard.conf),
+        C(/etc/modules-load.d/conntrack-guard.conf) and, on kernels whose bucket sysctl is read-only,
+        C(/etc/modprobe.d/conntrack-guard.conf)) with the tuned values in the same run, as V(persist) does, all or
+        nothing (a failure there undoes the kernel writes). The snapshot is then retired (a warning names it), so a
+        later V(restore) has nothing to put back; V(persist) with O(remove=true) removes the files.
       - Applies to V(tune).
     type: bool
     default: false
@@ -444,7 +445,9 @@ verdict:
     reasons:
       - status: WARNING
         code: drops
-        message: "drop counters rose since boot (no earlier check of this boot to compare with): drop=41 early_drop=3 insert_failed=3"
+        message: >-
+          drop counters rose since boot (no earlier check of this boot to compare with):
+          drop=41 early_drop=3 insert_failed=3
 kernel_log:
   description:
     - V(check) only, the kernel log search for C(table full, dropping packet), C(readable), C(source),
@@ -499,7 +502,8 @@ tune_plan:
     targets: {"nf_conntrack_buckets": 524288, "nf_conntrack_max": 2097152, "nf_conntrack_tcp_timeout_time_wait": 60}
     items:
       - {"tunable": "nf_conntrack_max", "current": 12262144, "target": 2097152, "changes": true,
-         "reason": "the balanced max: largest power of two whose memory fits the budget of 1.3 GiB, lower than today's: a smaller table that fits RAM"}
+         "reason": "the balanced max: largest power of two whose memory fits the budget of 1.3 GiB,
+                    lower than today's: a smaller table that fits RAM"}
     ceiling: 2097152
     entry_bytes: 448
     bytes_at_target: 943718400
@@ -535,8 +539,8 @@ rollback:
 ctguard_warnings:
   description:
     - The agent's C(warnings) (skipped tunables, overriding sysctl files, an unreadable kernel log, unavailable
-      counters or counter cache, the retired snapshot) as plain strings, for conditions in playbooks. They are also emitted
-      as Ansible warnings so that they are displayed; the result key is renamed because Ansible reserves
+      counters or counter cache, the retired snapshot) as plain strings, for conditions in playbooks. They are
+      also emitted as Ansible warnings so that they are displayed; the result key is renamed because Ansible reserves
       C(warnings).
   returned: always, when the agent printed its JSON result
   type: list
