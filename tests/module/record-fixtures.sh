@@ -109,9 +109,9 @@ rec persist-unchanged 0 a persist --json --lock-timeout 30s --state-dir $STATE
 rec persist-remove-dry-run 0 a persist --json --remove --dry-run --lock-timeout 30s --state-dir $STATE
 rec persist-remove 0 a persist --json --remove --lock-timeout 30s --state-dir $STATE
 
-# lock busy: another process holds the agent's fcntl lock on STATE/lock
-mkdir -p "$WORK/a$STATE"
-python3 - "$WORK/a$STATE/lock" "$WORK/locked" <<'EOF' &
+# lock busy: another process holds the agent's fcntl lock, the node's /run/conntrack-guard/lock
+mkdir -p "$WORK/a/run/conntrack-guard"
+python3 - "$WORK/a/run/conntrack-guard/lock" "$WORK/locked" <<'EOF' &
 import fcntl, sys, time
 f = open(sys.argv[1], "a")
 fcntl.lockf(f, fcntl.LOCK_EX)

@@ -377,7 +377,7 @@ def test_agent_errors_surface_message_rc_and_fields(cg, load_case, name):
     ('error-over-budget-65', 'above the budget of 483.0 MiB (2% of RAM)'),
     ('error-not-loaded-69', "nf_conntrack is not loaded"),
     ('error-check-not-loaded-69', "nf_conntrack is not loaded"),
-    ('error-lock-busy-75', 'another ctguard run holds the lock /var/lib/conntrack-guard/lock (waited 1s)'),
+    ('error-lock-busy-75', "the node's lock /run/conntrack-guard/lock is held by another process"),
     ('error-not-drained-75', 'the table holds 250000 entries'),
     ('error-permission-77', 'cannot change nf_conntrack_max (global limit: read-only outside the initial network'),
     ('error-rollback-prepare-65', 'rolled back nf_conntrack_buckets'),
