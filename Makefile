@@ -9,7 +9,7 @@ VENV_READY := $(VENV)/.installed
 ANSIBLE_ENV := PATH=$(CURDIR)/$(VENV)/bin:$$PATH ANSIBLE_CONFIG=$(CURDIR)/ansible/ansible.cfg
 ARGS ?=
 
-.PHONY: run build test test-java test-module lint molecule adhoc reproduce deps venv bench clean
+.PHONY: run build test test-java test-module lint molecule adhoc reproduce faults deps venv bench clean
 
 ## run: build the agent if needed and check this node's conntrack headroom (exit code = Nagios verdict)
 run: $(JAR)
@@ -23,7 +23,7 @@ $(JAR): $(JAVA_SOURCES)
 
 ## test: every test: Java unit and real-kernel integration tests, the module's tests, lint, the
 ## documented ad hoc command, and the molecule scenarios on the real kernel
-test: test-java test-module lint adhoc molecule reproduce
+test: test-java test-module lint adhoc molecule reproduce faults
 
 # not quiet: the Surefire and Failsafe summaries are the record of what ran
 # the venv first: the inventory tests compare the YAML reader with the real ansible-inventory
@@ -55,6 +55,11 @@ molecule: $(VENV_READY) $(JAR) deps
 reproduce: $(JAR) deps
 	scripts/with-saved-tunables.sh scripts/reproduce-table-full.sh
 
+## faults: prepare, tune and restore killed at each write and failed with injected errors (strace), each
+## followed by a rerun and a restore that must leave the originals byte-identical (scripts/fault-injection.sh)
+faults: $(JAR) deps
+	scripts/with-saved-tunables.sh scripts/fault-injection.sh
+
 ## venv: the pinned Python tools of requirements.txt in .venv
 venv: $(VENV_READY)
 
@@ -69,6 +74,7 @@ deps:
 	command -v sshd >/dev/null || [ -x /usr/sbin/sshd ] || missing+=(openssh-server); \
 	command -v nft >/dev/null || [ -x /usr/sbin/nft ] || missing+=(nftables); \
 	command -v ip >/dev/null || missing+=(iproute2); \
+	command -v strace >/dev/null || missing+=(strace); \
 	if (( $${#missing[@]} )); then \
 	    echo "installing $${missing[*]}"; \
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$${missing[@]}"; \

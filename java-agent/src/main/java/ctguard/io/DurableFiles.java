@@ -31,9 +31,18 @@ public final class DurableFiles {
         replace(target, content.getBytes(StandardCharsets.UTF_8), mode);
     }
 
-    /** Replaces target with these exact bytes. */
+    /** Replaces target with these exact bytes; the caller holds the node's lock (see {@link #removeLeftTemps}). */
     public static void replace(Path target, byte[] content, Set<PosixFilePermission> mode) {
-        Path temp = writeTemp(target, content, mode);
+        replace(target, content, mode, true);
+    }
+
+    /** Replaces a file that runs write without the node's lock (check's counter history). */
+    public static void replaceUnlocked(Path target, String content, Set<PosixFilePermission> mode) {
+        replace(target, content.getBytes(StandardCharsets.UTF_8), mode, false);
+    }
+
+    private static void replace(Path target, byte[] content, Set<PosixFilePermission> mode, boolean locked) {
+        Path temp = writeTemp(target, content, mode, locked);
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             syncDirectory(target.getParent());
@@ -45,7 +54,7 @@ public final class DurableFiles {
 
     /** Creates target with content; fails rather than replace a file that appeared meanwhile. */
     public static void create(Path target, String content, Set<PosixFilePermission> mode) {
-        Path temp = writeTemp(target, content.getBytes(StandardCharsets.UTF_8), mode);
+        Path temp = writeTemp(target, content.getBytes(StandardCharsets.UTF_8), mode, true);
         try {
             Files.createLink(target, temp);
             syncDirectory(target.getParent());
@@ -119,11 +128,11 @@ public final class DurableFiles {
         }
     }
 
-    private static Path writeTemp(Path target, byte[] content, Set<PosixFilePermission> mode) {
+    private static Path writeTemp(Path target, byte[] content, Set<PosixFilePermission> mode, boolean locked) {
         refuseSymlink(target);
         Path dir = target.getParent();
         ensureDirectory(dir);
-        removeLeftTemps(dir, target.getFileName().toString());
+        removeLeftTemps(dir, target.getFileName().toString(), locked);
         Path temp = null;
         try {
             temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp", PosixFilePermissions.asFileAttribute(mode));
@@ -145,10 +154,14 @@ public final class DurableFiles {
     /** A writer holds its temp file for milliseconds; one older than this was left by a run that died. */
     private static final java.time.Duration LEFT_BEHIND = java.time.Duration.ofMinutes(10);
 
-    /** Deletes our own temp files for this target (by name: .NAME.RANDOM.tmp) that a killed run left behind. */
-    private static void removeLeftTemps(Path dir, String name) {
+    /**
+     * Deletes our own temp files for this target (by name: .NAME.RANDOM.tmp) that a killed run left
+     * behind. Under the node's lock no other writer of the target can be alive, so all of them go; without
+     * it only those older than a live writer would keep one.
+     */
+    private static void removeLeftTemps(Path dir, String name, boolean locked) {
         String prefix = "." + name + ".";
-        java.time.Instant cutoff = java.time.Instant.now().minus(LEFT_BEHIND);
+        java.time.Instant cutoff = locked ? java.time.Instant.MAX : java.time.Instant.now().minus(LEFT_BEHIND);
         try (var entries = Files.newDirectoryStream(dir, p -> {
             String n = p.getFileName().toString();
             return n.startsWith(prefix) && n.endsWith(".tmp") && n.length() > prefix.length() + 4;

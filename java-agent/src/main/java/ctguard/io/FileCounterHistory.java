@@ -73,7 +73,7 @@ public final class FileCounterHistory implements CounterHistory {
         s.addProperty("clash_resolved", c.clashResolved());
         o.add("stats", s);
         try {
-            DurableFiles.replace(file, o + "\n", DurableFiles.PRIVATE);
+            DurableFiles.replaceUnlocked(file, o + "\n", DurableFiles.PRIVATE);
             return null;
         } catch (CtguardException e) {
             return e.getMessage();

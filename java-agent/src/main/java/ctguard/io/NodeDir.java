@@ -11,9 +11,11 @@ import java.util.Optional;
 
 /**
  * The node's own directory, whatever --state-dir says: /run/conntrack-guard (under --root), 0700 and
- * root's. It holds the one lock of the node and the pointer to the node's live snapshot, so that two
- * state dirs cannot hold two snapshots of one node (README, safety rule 5). /run starts empty at every
- * boot, as it should: a snapshot from an earlier boot describes a kernel that no longer runs.
+ * root's. It holds the one lock of the node and, per network namespace, the pointer to the live snapshot
+ * (snapshot-INODE), so that two state dirs cannot hold two snapshots of one node (README, safety rule 5);
+ * a process in another network namespace of the same kernel (a container sharing /run) keeps its own,
+ * since its TIME_WAIT is its own and it cannot write the global limits. /run starts empty at every boot,
+ * as it should: a snapshot from an earlier boot describes a kernel that no longer runs.
  */
 public final class NodeDir {
     public static final String PATH = "/run/conntrack-guard";
@@ -64,7 +66,13 @@ public final class NodeDir {
     }
 
     private Path pointer() {
-        return dir.resolve("snapshot");
+        Long netns = null;
+        try {
+            netns = ctguard.core.ProcFormats.netnsInode(Files.readSymbolicLink(root.resolve("proc/self/ns/net")).toString());
+        } catch (IOException | UnsupportedOperationException e) {
+            // unknown namespace: one pointer for all
+        }
+        return dir.resolve(netns == null ? "snapshot" : "snapshot-" + netns);
     }
 
     public String display() {

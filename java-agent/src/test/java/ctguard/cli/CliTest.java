@@ -551,7 +551,7 @@ class CliTest {
         Files.setLastModifiedTime(foreign, old);
         assertEquals(0, ctguard("prepare").exit());
         assertFalse(Files.exists(left), "a temp file of ours from a dead run");
-        assertTrue(Files.exists(fresh), "possibly a live writer's: too young to judge");
+        assertFalse(Files.exists(fresh), "under the node's lock no writer of the snapshot is alive, however young its file");
         assertTrue(Files.exists(foreign), "not ours");
     }
 

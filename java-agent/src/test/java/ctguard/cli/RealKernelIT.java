@@ -325,6 +325,97 @@ class RealKernelIT {
         assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of("/run/conntrack-guard"))));
     }
 
+    /** Drift: a value changed by hand since prepare is refused, named with its three values; --force restores anyway. */
+    @Test
+    void restoreRefusesAValueChangedByHandSincePrepare() throws Exception {
+        String state = temp.resolve("drift").toString();
+        assertEquals(0, ctguard("prepare", "--json", "--state-dir", state).exit());
+        long set = value("nf_conntrack_max");
+        long byHand = set * 2;
+        Files.writeString(NETFILTER.resolve("nf_conntrack_max"), byHand + "\n");
+        Run refused = ctguard("restore", "--json", "--state-dir", state);
+        assertEquals(65, refused.exit(), refused.err());
+        assertTrue(refused.err().contains("nf_conntrack_max: original " + originals.get("nf_conntrack_max").trim() + ", set by ctguard " + set + ", now " + byHand),
+                refused.err());
+        assertEquals(byHand, value("nf_conntrack_max"), "nothing changed");
+        assertEquals(1, refused.json().getAsJsonArray("drift").size());
+        assertEquals(0, ctguard("restore", "--json", "--force", "--state-dir", state).exit());
+        for (String name : TOUCHED) {
+            assertEquals(originals.get(name), read(NETFILTER.resolve(name)), name + " restored byte for byte");
+        }
+    }
+
+    /** A snapshot whose boot id is not this boot's is stale: refused by restore and prepare; --discard leaves the kernel alone. */
+    @Test
+    void aSnapshotOfAnotherBootIsRefusedAndDiscardedWithoutTouchingTheKernel() throws Exception {
+        Path state = temp.resolve("stale");
+        assertEquals(0, ctguard("prepare", "--json", "--state-dir", state.toString()).exit());
+        Path snapshot = state.resolve("snapshot.json");
+        String bootId = read(Path.of("/proc/sys/kernel/random/boot_id")).trim();
+        Files.writeString(snapshot, Files.readString(snapshot).replace(bootId, "00000000-0000-4000-8000-000000000000"));
+        Map<String, String> raised = new LinkedHashMap<>();
+        for (String name : TOUCHED) {
+            raised.put(name, read(NETFILTER.resolve(name)));
+        }
+        for (String command : List.of("restore", "prepare")) {
+            Run run = ctguard(command, "--state-dir", state.toString());
+            assertEquals(65, run.exit(), command + ": " + run.err());
+            assertTrue(run.err().contains("taken in another boot") && run.err().contains("ctguard restore --discard"), run.err());
+        }
+        Run discard = ctguard("restore", "--discard", "--json", "--state-dir", state.toString());
+        assertEquals(0, discard.exit(), discard.err());
+        assertFalse(Files.exists(snapshot));
+        try (var left = Files.list(state)) {
+            assertTrue(left.anyMatch(p -> p.getFileName().toString().startsWith("snapshot.discarded-")));
+        }
+        for (String name : TOUCHED) {
+            assertEquals(raised.get(name), read(NETFILTER.resolve(name)), "discard does not touch " + name);
+        }
+    }
+
+    /** The originals are back even when the snapshot cannot be removed (an immutable state dir): changed, and 73. */
+    @Test
+    void aRestoreWhoseSnapshotCannotBeRemovedReportsWhatItChanged() throws Exception {
+        Path state = temp.resolve("immutable");
+        assertEquals(0, ctguard("prepare", "--json", "--state-dir", state.toString()).exit());
+        assertEquals(0, exec(List.of("chattr", "+i", state.toString())).exit());
+        try {
+            Run restore = ctguard("restore", "--json", "--state-dir", state.toString());
+            assertEquals(73, restore.exit(), restore.err());
+            assertTrue(restore.json().get("changed").getAsBoolean());
+            assertTrue(restore.err().contains("the originals are back"), restore.err());
+            for (String name : TOUCHED) {
+                assertEquals(originals.get(name), read(NETFILTER.resolve(name)), name + " restored byte for byte");
+            }
+        } finally {
+            exec(List.of("chattr", "-i", state.toString()));
+        }
+        assertEquals(0, ctguard("restore", "--json", "--state-dir", state.toString()).exit(), "once writable, restore finishes the job");
+        assertFalse(Files.exists(state.resolve("snapshot.json")));
+    }
+
+    /** A FIFO where the snapshot or the lock should be is refused at once, never opened and waited on. */
+    @Test
+    void aFifoAsSnapshotOrLockIsRefusedInsteadOfHanging() throws Exception {
+        Path root = temp.resolve("fifo-root");
+        Files.createDirectories(root);
+        Files.createSymbolicLink(root.resolve("proc"), Path.of("/proc"));
+        Files.createSymbolicLink(root.resolve("sys"), Path.of("/sys"));
+        Path snapshot = Files.createDirectories(root.resolve("var/lib/conntrack-guard")).resolve("snapshot.json");
+        assertEquals(0, exec(List.of("mkfifo", snapshot.toString())).exit());
+        Run run = ctguard("prepare", "--root", root.toString(), "--lock-timeout", "1s");
+        assertEquals(65, run.exit(), run.err());
+        Files.delete(snapshot);
+        Path lock = Files.createDirectories(root.resolve("run/conntrack-guard")).resolve("lock");
+        Files.deleteIfExists(lock);
+        assertEquals(0, exec(List.of("mkfifo", lock.toString())).exit());
+        Run locked = ctguard("prepare", "--root", root.toString(), "--lock-timeout", "1s");
+        assertEquals(73, locked.exit(), locked.err());
+        for (String name : TOUCHED) {
+            assertEquals(originals.get(name), read(NETFILTER.resolve(name)));
+        }
+    }
+
     /** tune lowers a max set by hand to the balanced one, never below the live count plus the margin; restore puts it back. */
     @Test
     void tuneLowersAMaxRaisedByHandNeverBelowTheLiveCountAndRestoreBringsItBack() throws Exception {
