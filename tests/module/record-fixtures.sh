@@ -151,6 +151,12 @@ tree drain linux-6.18
 set_value drain proc/sys/net/netfilter/nf_conntrack_count 250000
 rec error-not-drained-75 75 drain restore --json --lock-timeout 30s --state-dir $STATE
 
+# drift: max changed by hand after prepare; restore refuses with the three values
+tree drift linux-6.18
+"$JAVA" -jar "$JAR" prepare --json --root "$WORK/drift" --state-dir $STATE >/dev/null
+echo 2097152 >"$WORK/drift/proc/sys/net/netfilter/nf_conntrack_max"
+rec error-drift-65 65 drift restore --json --lock-timeout 30s --state-dir $STATE
+
 tree pod linux-noprocfs
 rec error-permission-77 77 pod prepare --json --lock-timeout 30s --state-dir $STATE
 rec prepare-partial 0 pod prepare --json --allow-partial --lock-timeout 30s --state-dir $STATE

@@ -75,6 +75,15 @@ def test_prepare_diff(run_main):
     }
 
 
+def test_a_refused_restore_shows_the_drift_in_its_diff(run_main):
+    run = run_main({'action': 'restore'}, 'error-drift-65', diff=True)
+    assert run.output['failed'] is True
+    assert 'nf_conntrack_max: original 262144, set by ctguard 1048576, now 2097152' in run.output['msg']
+    assert run.output['drift'] == [{'tunable': 'nf_conntrack_max', 'original': 262144, 'set': [1048576], 'now': 2097152}]
+    assert run.output['diff']['before'] == 'nf_conntrack_max = 1048576  # original 262144\n'
+    assert run.output['diff']['after'] == 'nf_conntrack_max = 2097152\n'
+
+
 def test_no_diff_without_diff_mode(run_main):
     assert 'diff' not in run_main({'action': 'prepare'}, 'prepare-changed').output
 

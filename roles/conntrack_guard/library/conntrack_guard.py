@@ -536,6 +536,15 @@ rollback:
   returned: on failure after a partial write
   type: dict
   sample: {"undone": ["nf_conntrack_buckets"], "failed": []}
+drift:
+  description:
+    - When V(restore) refused because someone changed a tunable since prepare or tune, each such tunable with
+      its C(original) value, the values ctguard C(set), and the value C(now). Nothing was changed; O(force)
+      restores the originals anyway. With C(--diff) the task's diff shows the same.
+  returned: when restore found drift
+  type: list
+  elements: dict
+  sample: [{"tunable": "nf_conntrack_max", "original": 262144, "set": [1048576], "now": 2097152}]
 ctguard_warnings:
   description:
     - The agent's C(warnings) (skipped tunables, overriding sysctl files, an unreadable kernel log, unavailable
@@ -775,6 +784,15 @@ def _files_diff(result):
             if isinstance(f, dict) and f.get('action') != 'unchanged']
 
 
+def drift_diff(drift):
+    """A refused restore's drift: what ctguard set (before) against what someone else set since (after)."""
+    entries = [d for d in drift if isinstance(d, dict)]
+    return {'before_header': 'set by ctguard (original in the snapshot)', 'after_header': 'now (changed by someone else)',
+            'before': ''.join('%s = %s  # original %s\n' % (d.get('tunable'), ', '.join(str(v) for v in d.get('set') or []) or 'never set',
+                                                             d.get('original')) for d in entries),
+            'after': ''.join('%s = %s\n' % (d.get('tunable'), d.get('now')) for d in entries)}
+
+
 def make_diff(result, action):
     """Diff of the tunables (prepare, tune, restore) or of the files (persist); for tune with files (persist=true)
     a list, the tunables' diff when any changed, then the files'. None for read-only actions."""
@@ -840,6 +858,8 @@ def main():
         diff = make_diff(result, params['action'])
         if diff is not None:
             result['diff'] = diff
+    elif module._diff and result.get('drift'):
+        result['diff'] = drift_diff(result['drift'])
     if failure is not None:
         module.fail_json(msg=failure, **result)
     # check exits 1-3 for its verdict; without failed=False Ansible treats any non-zero rc as a failure
