@@ -4,7 +4,6 @@ import ctguard.core.Prepare;
 import ctguard.core.Waiter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
 
@@ -18,22 +17,12 @@ final class PrepareCommand implements Callable<Integer> {
     Output output;
 
     @Mixin
-    PlanOptions planOptions;
-
-    @Option(names = "--force", description = "Allow a raise beyond the memory budget.")
-    boolean force;
-
-    @Option(names = "--allow-partial", description = "When some tunables are not writable here (non-initial network namespace, read-only /sys), apply the writable ones (timeouts) and warn, instead of failing with 77.")
-    boolean allowPartial;
-
-    @Mixin
-    ChangeOptions change;
+    SizingChangeOptions sizing;
 
     @Override
     public Integer call() {
-        var options = new Prepare.Options(planOptions.request(), force, change.dryRun, allowPartial, change.lockTimeout());
         Wiring wiring = new Wiring(common);
-        var result = new Prepare(wiring.kernel(), wiring.snapshots(), wiring.lock(), Waiter.SYSTEM).run(options);
+        var result = new Prepare(wiring.kernel(), wiring.snapshots(), wiring.lock(), Waiter.SYSTEM).run(sizing.options());
         output.print(result, false);
         return 0;
     }

@@ -1,6 +1,5 @@
 package ctguard.cli;
 
-import ctguard.core.Prepare;
 import ctguard.core.Tune;
 import ctguard.core.Waiter;
 import picocli.CommandLine.Command;
@@ -25,23 +24,14 @@ final class TuneCommand implements Callable<Integer> {
     Output output;
 
     @Mixin
-    PlanOptions planOptions;
-
-    @Option(names = "--force", description = "Allow a target whose memory crosses the budget (an explicit --max or --buckets above it).")
-    boolean force;
-
-    @Option(names = "--allow-partial", description = "When some tunables are not writable here (non-initial network namespace, read-only /sys), apply the writable ones and warn, instead of failing with 77.")
-    boolean allowPartial;
+    SizingChangeOptions sizing;
 
     @Option(names = "--persist", description = "Also write the persist files (as 'ctguard persist' does) in the same run, all or nothing.")
     boolean persist;
 
-    @Mixin
-    ChangeOptions change;
-
     @Override
     public Integer call() {
-        var options = new Tune.Options(new Prepare.Options(planOptions.request(), force, change.dryRun, allowPartial, change.lockTimeout()), persist);
+        var options = new Tune.Options(sizing.options(), persist);
         Wiring wiring = new Wiring(common);
         var result = new Tune(wiring.kernel(), wiring.snapshots(), wiring.lock(), wiring.configFiles(), Waiter.SYSTEM).run(options);
         output.print(result, false);

@@ -69,7 +69,7 @@ class CliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : List.of("status", "check", "plan", "prepare", "restore", "persist")) {
+        for (String command : List.of("status", "check", "plan", "prepare", "tune", "restore", "persist")) {
             Run help = ctguard(command, "--help");
             assertEquals(0, help.exit(), command);
             assertTrue(help.out().contains("--state-dir"), command + " help lists the common flags");
@@ -166,7 +166,9 @@ class CliTest {
             "plan --memory-budget 0%", "plan --ram 64G", "plan --entry-bytes 256", "plan --ram 1GiB --entry-bytes 0",
             "prepare --max 1e6", "prepare --lock-timeout soon", "prepare --margin 200%", "restore --wait 10 minutes",
             "restore --interval 0", "check --warn-fill 95% --crit-fill 90%", "check --max-chain -1", "check --on-drops maybe",
-            "check --since yesterday", "status --state-dir relative/path", "prepare --no-such-flag", "persist --remove=maybe"})
+            "check --since yesterday", "status --state-dir relative/path", "prepare --no-such-flag", "persist --remove=maybe",
+            "tune --max abc", "tune --buckets 100", "tune --persist=maybe", "tune --memory-budget 0%", "restore --discard=soon",
+            "check --counter-cache relative.json"})
     void badInputIsAUsageErrorOnOneLineAndChangesNothing(String command) throws IOException {
         Map<String, String> before = tree();
         Run run = ctguard(command.split(" "));
