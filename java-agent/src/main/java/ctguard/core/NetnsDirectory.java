@@ -7,11 +7,13 @@ import java.util.Set;
  * The network namespaces seen on a node when it was read, to name the one a kernel log line points at
  * ("table full in netns 4026532177").
  *
- * @param live  inodes of every namespace that a process or a /run/netns mount holds
- * @param names inode to its /run/netns name, for the named ones
+ * @param live     inodes of the other namespaces that a process or a /run/netns mount holds
+ * @param names    inode to its /run/netns name, for the named ones
+ * @param complete every namespace could be seen (root, on the real /proc): only then does a namespace
+ *                 missing from live no longer exist
  */
-public record NetnsDirectory(Set<Long> live, Map<Long, String> names) {
-    public static final NetnsDirectory UNKNOWN = new NetnsDirectory(Set.of(), Map.of());
+public record NetnsDirectory(Set<Long> live, Map<Long, String> names, boolean complete) {
+    public static final NetnsDirectory UNKNOWN = new NetnsDirectory(Set.of(), Map.of(), false);
 
     public NetnsDirectory {
         live = Set.copyOf(live);
@@ -29,9 +31,6 @@ public record NetnsDirectory(Set<Long> live, Map<Long, String> names) {
         if (Long.valueOf(inode).equals(ownInode)) {
             return label + ", this one";
         }
-        if (live.isEmpty()) {
-            return label;
-        }
-        return live.contains(inode) ? label : label + ", which no longer exists";
+        return !complete || live.contains(inode) ? label : label + ", which no longer exists";
     }
 }

@@ -35,9 +35,13 @@ final class NetnsScanner {
 
     NodeFiles.OtherNamespaces scan(Long ownInode) {
         Map<Long, Integer> pidByInode = new LinkedHashMap<>();
+        java.util.concurrent.atomic.AtomicInteger unreadable = new java.util.concurrent.atomic.AtomicInteger();
         try (Stream<Path> procs = Files.list(root.resolve("proc"))) {
             procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
                 Long inode = inode(p.resolve("ns/net"));
+                if (inode == null && Files.exists(p)) {
+                    unreadable.incrementAndGet();
+                }
                 if (inode != null && !inode.equals(ownInode)) {
                     pidByInode.putIfAbsent(inode, Integer.parseInt(p.getFileName().toString()));
                 }
@@ -79,7 +83,9 @@ final class NetnsScanner {
                 + (pidless.isEmpty() ? " (is /proc/net/stat/nf_conntrack present?)" : " (needs root and 'ip' from iproute2)");
         Set<Long> live = new HashSet<>(pidByInode.keySet());
         live.addAll(nameByInode.keySet());
-        return new NodeFiles.OtherNamespaces(List.copyOf(found), note, new NetnsDirectory(live, nameByInode));
+        // only root on the real /proc sees every process's namespace
+        boolean complete = root.equals(root.getRoot()) && Processes.uid() == 0 && unreadable.get() == 0;
+        return new NodeFiles.OtherNamespaces(List.copyOf(found), note, new NetnsDirectory(live, nameByInode, complete));
     }
 
     private Map<Long, String> named() {

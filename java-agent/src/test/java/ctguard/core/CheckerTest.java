@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CheckerTest {
@@ -126,10 +127,15 @@ class CheckerTest {
         NodeState base = node(0, 1000, 1000, NO_DROPS);
         NodeState node = new NodeState(base.host(), base.kernel(), base.count(), base.tunables(), base.hashsize(), base.stats(), null,
                 base.ramBytes(), base.entrySize(), true, "net:[4026531833]", true, java.util.List.of(), null,
-                new NetnsDirectory(java.util.Set.of(4026531833L, 4026532177L), Map.of(4026532177L, "qrouter-7")), "b");
+                new NetnsDirectory(java.util.Set.of(4026532177L), Map.of(4026532177L, "qrouter-7"), true), "b");
         String message = Checker.judge(node, log, CheckPolicy.DEFAULT, MemoryBudget.DEFAULT, null).reasons().get(0).message();
         assertTrue(message.contains("qrouter-7 (net:[4026532177]): 2"), message);
         assertTrue(message.contains("net:[4026532999], which no longer exists: 1"), message);
+        NodeState partial = new NodeState(node.host(), node.kernel(), node.count(), node.tunables(), node.hashsize(), node.stats(), null,
+                node.ramBytes(), node.entrySize(), true, node.netns(), true, java.util.List.of(), null,
+                new NetnsDirectory(java.util.Set.of(), Map.of(), false), "b");
+        String unsure = Checker.judge(partial, log, CheckPolicy.DEFAULT, MemoryBudget.DEFAULT, null).reasons().get(0).message();
+        assertFalse(unsure.contains("no longer exists"), "without a complete view (not root) nothing is claimed: " + unsure);
     }
 
     @Test
