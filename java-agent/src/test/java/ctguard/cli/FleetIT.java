@@ -86,6 +86,52 @@ class FleetIT {
         assertTrue(error(refused).contains("CHANGED"), refused.out());
     }
 
+    /** The same known_hosts files given to the real OpenSSH client and to fleet: the same accept or refuse, pattern by pattern. */
+    @Test
+    void knownHostsPatternsAreJudgedExactlyAsOpenSshJudgesThem() throws Exception {
+        String key = Files.readString(DIR.resolve("ns1/host_key.pub")).trim().split(" ", 3)[0] + " "
+                + Files.readString(DIR.resolve("ns1/host_key.pub")).trim().split(" ", 3)[1];
+        String other = Files.readString(DIR.resolve("ns2/host_key.pub")).trim().split(" ", 3)[0] + " "
+                + Files.readString(DIR.resolve("ns2/host_key.pub")).trim().split(" ", 3)[1];
+        byte[] blob = java.util.Base64.getDecoder().decode(key.split(" ")[1]);
+        List<String> variants = List.of(
+                "10.214.1.2 " + key, "* " + key, "10.214.1.* " + key, "10.214.1.? " + key, "10.214.*.2 " + key,
+                "10.9.9.9,10.214.1.2 " + key, "*,!10.214.1.2 " + key, "!10.214.1.2,* " + key, "*,!10.9.9.9 " + key,
+                "10.214.1.2 " + key + "\n@revoked * " + key, "@revoked 10.214.1.* " + key, "* " + other,
+                ctguard.io.fleet.ssh.KnownHostsTestAccess.hashedLine("10.214.1.2", blob), "@cert-authority * " + key,
+                "[10.214.1.2]:22 " + key, "[10.214.1.2]:* " + key, "10.214.1.20 " + key, "10.214.1.2 " + other + "\n10.214.1.2 " + key);
+        int i = 0;
+        for (String content : variants) {
+            Path file = Files.writeString(DIR.resolve("variant_known_hosts_" + i++), content + "\n");
+            Process ssh = new ProcessBuilder("ssh", "-F", "/dev/null", "-o", "BatchMode=yes", "-o", "UserKnownHostsFile=" + file,
+                    "-o", "GlobalKnownHostsFile=/dev/null", "-o", "StrictHostKeyChecking=yes", "-o", "UpdateHostKeys=no",
+                    "-o", "ConnectTimeout=10", "-i", DIR.resolve("client_key").toString(), "root@10.214.1.2", "true").start();
+            ssh.getOutputStream().close();
+            String err = new String(ssh.getErrorStream().readAllBytes());
+            assertTrue(ssh.waitFor(30, TimeUnit.SECONDS));
+            boolean sshAccepts = ssh.exitValue() == 0;
+            assertTrue(sshAccepts || err.contains("Host key verification failed") || err.contains("REVOKED"), content + ": " + err);
+
+            for (boolean acceptNew : new boolean[] {false, true}) {
+                String before = Files.readString(file);
+                List<String> args = new ArrayList<>(List.of("-i", DIR.resolve("inventory.yml").toString(), "--known-hosts", file.toString(),
+                        "--json", "--limit", "ns1"));
+                if (acceptNew && !sshAccepts) {
+                    args.add("--accept-new-host-keys");
+                }
+                Run run = fleet(args.toArray(String[]::new));
+                var host = run.json().getAsJsonArray("hosts").get(0).getAsJsonObject();
+                boolean fleetAccepts = !host.has("error") || host.get("error").isJsonNull();
+                if (!acceptNew || sshAccepts) {
+                    assertEquals(sshAccepts, fleetAccepts, "known_hosts:\n" + content + "\nssh: " + err + "\nfleet: " + run.out());
+                } else if (content.contains("@revoked") || content.contains(other)) {
+                    assertTrue(!fleetAccepts, "a revoked or changed key is never recorded, not even with --accept-new-host-keys: " + content);
+                    assertEquals(before, Files.readString(file), "nothing recorded");
+                }
+            }
+        }
+    }
+
     @Test
     void authFailureUnreachableAndSlowHostsAreListedNotHidden() throws Exception {
         Files.writeString(DIR.resolve("bad.yml"), """

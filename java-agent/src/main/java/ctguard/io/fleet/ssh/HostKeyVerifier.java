@@ -2,13 +2,11 @@ package ctguard.io.fleet.ssh;
 
 import com.jcraft.jsch.HostKey;
 import com.jcraft.jsch.HostKeyRepository;
-import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.UserInfo;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -21,14 +19,16 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Base64;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Host key verification against a known_hosts file, in front of JSch's own KnownHosts (which matches
- * plain, hashed and wildcard entries). JSch runs with StrictHostKeyChecking=yes, so anything but OK here
- * aborts the handshake; this class remembers why, so that the caller can say it precisely.
+ * Host key verification against a known_hosts file, matched as OpenSSH matches it ({@link KnownHosts}:
+ * patterns, negation, hashed names, {@code @revoked}). JSch runs with StrictHostKeyChecking=yes, so
+ * anything but OK here aborts the handshake; this class remembers why, so that the caller can say it
+ * precisely. A revoked key is never accepted, not even with accept-new.
  *
  * <p>With accept-new, a key is recorded only when the file holds no key at all for the host: a host that
  * is known with another key type and now presents a new type is refused like a changed key (a
@@ -37,12 +37,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * connections to one address record it once.
  */
 final class HostKeyVerifier implements HostKeyRepository {
-    enum Outcome { NOT_CHECKED, KNOWN, RECORDED, UNKNOWN, CHANGED, OTHER_TYPE_KNOWN }
+    enum Outcome { NOT_CHECKED, KNOWN, RECORDED, UNKNOWN, CHANGED, OTHER_TYPE_KNOWN, REVOKED, CERT_AUTHORITY_ONLY }
 
     private static final ConcurrentHashMap<Path, Object> FILE_LOCKS = new ConcurrentHashMap<>();
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final HostKeyRepository known;
+    private final KnownHosts known;
     private final Path file;
     private final boolean acceptNew;
     private volatile Outcome outcome = Outcome.NOT_CHECKED;
@@ -50,27 +50,22 @@ final class HostKeyVerifier implements HostKeyRepository {
     private volatile byte[] offeredKey;
     private volatile String knownTypes;
     private volatile String recordFailure;
+    private volatile int line;
 
-    private HostKeyVerifier(HostKeyRepository known, Path file, boolean acceptNew) {
+    private HostKeyVerifier(KnownHosts known, Path file, boolean acceptNew) {
         this.known = known;
         this.file = file;
         this.acceptNew = acceptNew;
     }
 
-    /** Loads {@code file} (absent: no known hosts). */
+    /** Loads {@code file} (absent: no known hosts); parsed once per version of the file, whatever the number of hosts. */
     static HostKeyVerifier load(Path file, boolean acceptNew) throws IOException {
-        return new HostKeyVerifier(repository(file), file, acceptNew);
+        return new HostKeyVerifier(KnownHosts.load(file), file, acceptNew);
     }
 
-    private static HostKeyRepository repository(Path file) throws IOException {
-        JSch jsch = new JSch();
-        byte[] content = Files.isRegularFile(file) ? Files.readAllBytes(file) : new byte[0];
-        try {
-            jsch.setKnownHosts(new ByteArrayInputStream(content));
-        } catch (JSchException e) {
-            throw new IOException("cannot parse " + file + ": " + e.getMessage(), e);
-        }
-        return jsch.getHostKeyRepository();
+    /** The line of the file that decided (revoked, changed, certificate authority), or 0. */
+    int line() {
+        return line;
     }
 
     Outcome outcome() {
@@ -115,23 +110,35 @@ final class HostKeyVerifier implements HostKeyRepository {
     }
 
     /** What a known_hosts view says of the key (recording the outcome), or null when it has no key for the host. */
-    private Integer judge(HostKeyRepository repository, String host, byte[] key) {
-        int r = repository.check(host, key);
-        if (r == OK) {
-            outcome = Outcome.KNOWN;
-            return OK;
+    private Integer judge(KnownHosts view, String host, byte[] key) {
+        KnownHosts.Verdict v = view.check(host, key);
+        line = v.line();
+        switch (v.outcome()) {
+            case KNOWN -> {
+                outcome = Outcome.KNOWN;
+                return OK;
+            }
+            case CHANGED -> {
+                outcome = Outcome.CHANGED;
+                return CHANGED;
+            }
+            case REVOKED -> {
+                outcome = Outcome.REVOKED;
+                return CHANGED;
+            }
+            case OTHER_TYPE_KNOWN -> {
+                knownTypes = v.knownTypes();
+                outcome = Outcome.OTHER_TYPE_KNOWN;
+                return NOT_INCLUDED;
+            }
+            case CERT_AUTHORITY_ONLY -> {
+                outcome = Outcome.CERT_AUTHORITY_ONLY;
+                return NOT_INCLUDED;
+            }
+            default -> {
+                return null;
+            }
         }
-        if (r == CHANGED) {
-            outcome = Outcome.CHANGED;
-            return CHANGED;
-        }
-        String others = typesKnownFor(repository, host);
-        if (others != null) {
-            knownTypes = others;
-            outcome = Outcome.OTHER_TYPE_KNOWN;
-            return NOT_INCLUDED;
-        }
-        return null;
     }
 
     /** Why an accept-new recording failed, or null. */
@@ -149,7 +156,7 @@ final class HostKeyVerifier implements HostKeyRepository {
             try (FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
                  FileLock ignored = ch.lock()) {
                 // another process or thread may have recorded this host since the file was loaded
-                Integer verdict = judge(repository(target), host, key);
+                Integer verdict = judge(KnownHosts.parse(new String(Files.readAllBytes(target), StandardCharsets.UTF_8)), host, key);
                 if (verdict != null) {
                     return verdict;
                 }
@@ -182,16 +189,6 @@ final class HostKeyVerifier implements HostKeyRepository {
         byte[] hash = mac.doFinal(host.getBytes(StandardCharsets.UTF_8));
         Base64.Encoder b64 = Base64.getEncoder();
         return "|1|" + b64.encodeToString(salt) + "|" + b64.encodeToString(hash) + " " + keyType(key) + " " + b64.encodeToString(key);
-    }
-
-    private static String typesKnownFor(HostKeyRepository repo, String host) {
-        HostKey[] keys = repo.getHostKey(host, null);
-        if (keys == null || keys.length == 0) {
-            return null;
-        }
-        return String.join(", ", Arrays.stream(keys)
-                .filter(k -> k.getMarker() == null || k.getMarker().isEmpty())
-                .map(HostKey::getType).distinct().toList());
     }
 
     /** The key type named at the start of an SSH public key blob. */
@@ -235,11 +232,23 @@ final class HostKeyVerifier implements HostKeyRepository {
 
     @Override
     public HostKey[] getHostKey() {
-        return known.getHostKey();
+        return new HostKey[0];
     }
 
+    /** The plain keys known for the host, so JSch can prefer their types in the key exchange. */
     @Override
     public HostKey[] getHostKey(String host, String type) {
-        return known.getHostKey(host, type);
+        List<HostKey> keys = new ArrayList<>();
+        for (byte[] key : known.plainKeysFor(host)) {
+            try {
+                HostKey k = new HostKey(host, HostKey.GUESS, key);
+                if (type == null || type.equals(k.getType())) {
+                    keys.add(k);
+                }
+            } catch (JSchException unknownType) {
+                // a key type JSch cannot name is no preference
+            }
+        }
+        return keys.toArray(HostKey[]::new);
     }
 }

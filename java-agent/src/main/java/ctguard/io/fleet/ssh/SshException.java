@@ -18,6 +18,8 @@ public final class SshException extends CtguardException {
         HOST_KEY_UNKNOWN(ExitCode.NO_PERMISSION),
         /** The host's key differs from the one in known_hosts: always refused. */
         HOST_KEY_CHANGED(ExitCode.NO_PERMISSION),
+        /** The host's key is marked @revoked in known_hosts: always refused, never recorded. */
+        HOST_KEY_REVOKED(ExitCode.NO_PERMISSION),
         /** No offered key was accepted. */
         AUTH(ExitCode.NO_PERMISSION),
         /** The remote command did not exit within the command timeout. */

@@ -244,6 +244,15 @@ public final class SshNodeReader {
                 return new SshException(SshException.Kind.HOST_KEY_CHANGED, host, "host key for %s CHANGED — possible man-in-the-middle; refusing (%s offered %s, which differs from its entry %s in %s)"
                         .formatted(host, t.endpoint(), verifier.offeredKeyDescription(), checked, options.knownHostsFile()), e);
             }
+            case REVOKED -> {
+                return new SshException(SshException.Kind.HOST_KEY_REVOKED, host, "host key for %s is REVOKED (@revoked at line %d of %s); refusing (%s offered %s)"
+                        .formatted(host, verifier.line(), options.knownHostsFile(), t.endpoint(), verifier.offeredKeyDescription()), e);
+            }
+            case CERT_AUTHORITY_ONLY -> {
+                return new SshException(SshException.Kind.HOST_KEY_UNKNOWN, host, ("host key for %s (%s) is known only through @cert-authority (line %d of %s): "
+                        + "host certificates are not supported by ctguard fleet; add the host's own key (ssh-keyscan)")
+                        .formatted(host, t.endpoint(), verifier.line(), options.knownHostsFile()), e);
+            }
             case OTHER_TYPE_KNOWN -> {
                 if (options.acceptNewHostKeys()) {
                     return new SshException(SshException.Kind.HOST_KEY_CHANGED, host, "host key for %s CHANGED — possible man-in-the-middle; refusing (%s offered %s, %s holds only %s for %s)"
