@@ -29,6 +29,9 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -49,6 +52,12 @@ public final class SshNodeReader {
     static final int MAX_STDOUT = 16 << 20;
     static final int MAX_STDERR = 64 << 10;
     private static final int CONNECT_ATTEMPTS = 3;
+    /** Cuts handshakes that outlive the connect timeout; one daemon thread for every host of a run. */
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ctguard-ssh-deadline");
+        t.setDaemon(true);
+        return t;
+    });
     /**
      * JSch probes each candidate key exchange on every connection before offering it, generating a key
      * pair for each curve one (~3 ms a connection, and the JIT of X448 code no connection uses). X25519 and
@@ -203,12 +212,24 @@ public final class SshNodeReader {
             if (target.hostKeyAlias() != null) {
                 session.setHostKeyAlias(target.hostKeyAlias());
             }
-            long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            long remaining = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+            DeadlineSockets sockets = new DeadlineSockets((int) remaining);
+            session.setSocketFactory(sockets);
+            // each read of the handshake may come in time while the whole never ends (a tarpit's endless
+            // pre-banner lines, junk at a few bytes a second): the deadline cuts the socket itself
+            ScheduledFuture<?> cut = WATCHDOG.schedule(sockets::expire, remaining, TimeUnit.MILLISECONDS);
             try {
-                session.connect((int) Math.max(1, remaining));
+                session.connect((int) remaining);
+                cut.cancel(false);
                 return session;
             } catch (JSchException e) {
+                cut.cancel(false);
                 session.disconnect();
+                if (sockets.expired()) {
+                    throw new SshException(SshException.Kind.CONNECT, target.hostName(), ("cannot connect to %s: timed out during the SSH handshake "
+                            + "(not done within the connect timeout %s: a silent server, a tarpit, or an sshd too loaded to answer)")
+                            .formatted(target.endpoint(), format(options.connectTimeout())), e);
+                }
                 SshException failure = classify(target, options, verifier, identities, e);
                 long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 // sshd drops connections beyond MaxStartups (default 10:30:100) before the key exchange:

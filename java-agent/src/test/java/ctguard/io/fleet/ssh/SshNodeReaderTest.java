@@ -1,5 +1,6 @@
 package ctguard.io.fleet.ssh;
 
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import ctguard.core.NodeState;
 import ctguard.io.Fixtures;
 import ctguard.io.ProcfsKernel;
@@ -345,8 +346,48 @@ class SshNodeReaderTest {
                     () -> reader.read(HOST, "127.0.0.1", silent.getLocalPort(), USER, identity.toString(), o));
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             assertEquals(SshException.Kind.CONNECT, e.kind());
-            assertEquals("cannot connect to 127.0.0.1:" + silent.getLocalPort() + ": timed out during the SSH handshake", e.getMessage());
+            assertTrue(e.getMessage().startsWith("cannot connect to 127.0.0.1:" + silent.getLocalPort() + ": timed out during the SSH handshake"), e.getMessage());
             assertTrue(ms < 3000, "took " + ms + " ms");
+        }
+    }
+
+    /**
+     * Tarpits: endless lines before the SSH banner (endlessh), and junk trickling at 32 bytes a second.
+     * Each read returns in time, so only a deadline on the whole handshake ends them.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"pre-banner lines", "slow junk"})
+    void aTarpitIsCutOffAtTheConnectTimeout(String kind) throws Exception {
+        try (ServerSocket tarpit = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread feeder = new Thread(() -> {
+                try (Socket s = tarpit.accept()) {
+                    var out = s.getOutputStream();
+                    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                    while (System.nanoTime() < end) {
+                        if (kind.equals("slow junk")) {
+                            out.write("x".repeat(32).getBytes(StandardCharsets.US_ASCII));
+                            out.flush();
+                            Thread.sleep(1000);
+                        } else {
+                            out.write("tarpit line\r\n".getBytes(StandardCharsets.US_ASCII));
+                            out.flush();
+                            Thread.sleep(50);
+                        }
+                    }
+                } catch (Exception closed) {
+                    // the client gave up: as it should
+                }
+            });
+            feeder.setDaemon(true);
+            feeder.start();
+            SshOptions o = options().withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(10));
+            long t0 = System.nanoTime();
+            SshException e = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                    () -> assertThrows(SshException.class, () -> reader.read(HOST, "127.0.0.1", tarpit.getLocalPort(), USER, identity.toString(), o)));
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertEquals(SshException.Kind.CONNECT, e.kind(), e.getMessage());
+            assertTrue(e.getMessage().contains("timed out during the SSH handshake (not done within the connect timeout 2s"), e.getMessage());
+            assertTrue(ms < 6000, kind + " took " + ms + " ms for a 2 s connect timeout");
         }
     }
 
