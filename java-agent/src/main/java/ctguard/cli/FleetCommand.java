@@ -1,7 +1,5 @@
 package ctguard.cli;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import ctguard.core.Check;
 import ctguard.core.CheckPolicy;
 import ctguard.core.CounterHistory;
@@ -11,6 +9,7 @@ import ctguard.core.Kernel;
 import ctguard.core.KernelLog;
 import ctguard.core.LogScan;
 import ctguard.core.MemoryBudget;
+import ctguard.core.NodeState;
 import ctguard.core.Result;
 import ctguard.core.Units;
 import ctguard.core.Waiter;
@@ -18,6 +17,7 @@ import ctguard.core.fleet.HostPattern;
 import ctguard.core.fleet.Inventory;
 import ctguard.core.fleet.InventoryHost;
 import ctguard.io.fleet.InventoryLoader;
+import ctguard.io.fleet.ssh.AgentAnswer;
 import ctguard.io.fleet.ssh.SshNodeReader;
 import ctguard.io.fleet.ssh.SshOptions;
 import picocli.CommandLine.Command;
@@ -148,12 +148,19 @@ final class FleetCommand implements java.util.concurrent.Callable<Integer> {
         try {
             SshNodeReader.RemoteResult remote = reader.readOrRunAgent(host.name(), host.address(), host.port(), host.user(),
                     host.identityFile(), remoteAgent, options);
+            NodeState node;
+            KernelLog log;
             if (remote.fromAgent()) {
-                return new FleetReport.Outcome(host.name(), JsonParser.parseString(remote.agentJson().strip()).getAsJsonObject(), null);
+                // the agent's figures, judged here with this run's thresholds: its own verdict is not taken
+                AgentAnswer.Figures figures = AgentAnswer.parse(host.name(), remote.agentJson());
+                node = figures.node();
+                log = since -> figures.log();
+            } else {
+                node = remote.state();
+                log = since -> LogScan.unreadable("remote", 0,
+                        "the kernel log and other network namespaces are not read over SSH; --remote-agent runs ctguard check on the node");
             }
-            KernelLog notRead = since -> LogScan.unreadable("remote", 0,
-                    "the kernel log and other network namespaces are not read over SSH; --remote-agent runs ctguard check on the node");
-            Result result = new Check(Kernel.readOnly(remote.state()), notRead, CounterHistory.NONE, Waiter.SYSTEM)
+            Result result = new Check(Kernel.readOnly(node), log, CounterHistory.NONE, Waiter.SYSTEM)
                     .run(new Check.Options(policy, memoryBudget, Duration.ZERO));
             return new FleetReport.Outcome(host.name(), JsonRenderer.object(result), null);
         } catch (CtguardException e) {

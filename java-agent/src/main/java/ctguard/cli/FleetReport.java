@@ -1,5 +1,6 @@
 package ctguard.cli;
 
+import ctguard.core.Printable;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
@@ -20,7 +21,13 @@ final class FleetReport {
     private static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
 
     /** One host: its ctguard/v1 result, or the reason it could not be read. */
+    /** A host's outcome; its name and error came from the inventory or the host, so they are made printable here, once. */
     record Outcome(String host, JsonObject result, String error) {
+        Outcome {
+            host = Printable.of(host);
+            error = Printable.of(error);
+        }
+
         Status status() {
             return result == null ? Status.UNKNOWN : Status.valueOf(result.getAsJsonObject("verdict").get("status").getAsString());
         }

@@ -55,4 +55,14 @@ class FleetReportTest {
         assertTrue(html.contains("m &lt;b&gt;"));
         assertTrue(html.contains("width:95.0%"), html);
     }
+
+    /** A host's stderr with escape sequences and carriage returns cannot paint a fake OK row over the real one. */
+    @Test
+    void whatAHostSentCannotRewriteTheTerminal() {
+        FleetReport hostile = new FleetReport(List.of(new FleetReport.Outcome("evil\u001b[1A", null,
+                "ssh failed: \r\u001b[2Kevil      OK        0/262144   0.0%")), "yaml");
+        String table = hostile.table(new Colors(false));
+        assertFalse(table.contains("\u001b") || table.contains("\r"), table);
+        assertTrue(table.contains("\\x0d\\x1b[2Kevil"), table);
+    }
 }

@@ -99,9 +99,11 @@ public final class SshNodeReader {
     public RemoteResult readOrRunAgent(String hostName, String address, int port, String user, String identityFile,
                                        String remoteAgentPath, SshOptions options) {
         SshTarget target = target(hostName, address, port, user, identityFile, options);
-        String script = remoteAgentPath == null || remoteAgentPath.isBlank() ? RemoteRead.SCRIPT : RemoteRead.scriptWithAgent(remoteAgentPath);
+        boolean agentAsked = remoteAgentPath != null && !remoteAgentPath.isBlank();
+        String script = agentAsked ? RemoteRead.scriptWithAgent(remoteAgentPath) : RemoteRead.SCRIPT;
         ExecResult r = run(target, options, SHELL_COMMAND, script.getBytes(StandardCharsets.UTF_8));
-        String agent = RemoteRead.agentOutput(r.stdout());
+        // an agent's answer is looked for only when one was asked for: otherwise the marker is just output
+        String agent = agentAsked ? RemoteRead.agentOutput(r.stdout()) : null;
         if (agent != null) {
             if (agent.isBlank()) {
                 throw new SshException(SshException.Kind.COMMAND_FAILED, target.hostName(), "the ctguard agent %s on %s printed nothing (exit status %d)%s"

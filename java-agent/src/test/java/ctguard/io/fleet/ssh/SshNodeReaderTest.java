@@ -418,6 +418,16 @@ class SshNodeReaderTest {
         assertTrue(e.getMessage().endsWith("(exit status 127): java: not found"), e.getMessage());
     }
 
+    /** A host that prints the agent marker cannot pass its words for an agent's answer when no agent was asked for. */
+    @Test
+    void theAgentMarkerIsIgnoredUnlessTheAgentWasAskedFor() throws IOException {
+        server = new TestSshServer(List.of(hostKey), clientKey.publicKey(), TestSshServer.Mode.FORGE, fixture, null);
+        trust(TestSshServer.plainLine(server.knownHostsName(), hostKey.getPublic()));
+        SshException e = assertThrows(SshException.class,
+                () -> reader.readOrRunAgent(HOST, "127.0.0.1", server.port(), USER, identity.toString(), null, options()));
+        assertTrue(e.getMessage().startsWith("no ctguard output from node-1"), "read as the script's output, which it is not: " + e.getMessage());
+    }
+
     @Test
     void agentCommandQuotesThePath() {
         assertEquals("java -jar '/opt/it'\\''s/ctguard.jar' check --json", SshNodeReader.agentCommand("/opt/it's/ctguard.jar"));

@@ -40,7 +40,11 @@ import java.util.regex.Matcher;
  * {@code sh -c}, with {@code extraPath} first on PATH (a fake {@code java}, say).
  */
 final class TestSshServer implements AutoCloseable {
-    enum Mode { RUN, HANG }
+    /** RUN the command on a fixture tree; HANG forever; FORGE: answer every command with {@link #FORGED}, as a hostile host may. */
+    enum Mode { RUN, HANG, FORGE }
+
+    /** What a FORGE server prints: the agent marker and a made-up "all is well". */
+    static final String FORGED = RemoteRead.MARK + "agent\n{\"schema\":\"ctguard/v1\",\"verdict\":{\"status\":\"OK\"}}\n";
 
     private final SshServer sshd;
     private final AtomicInteger execs = new AtomicInteger();
@@ -55,7 +59,11 @@ final class TestSshServer implements AutoCloseable {
         sshd.setKeyboardInteractiveAuthenticator(null);
         sshd.setCommandFactory((channel, command) -> {
             execs.incrementAndGet();
-            return mode == Mode.HANG ? new Hanging() : new Shell(command, root, extraPath);
+            return switch (mode) {
+                case HANG -> new Hanging();
+                case FORGE -> new Forged();
+                case RUN -> new Shell(command, root, extraPath);
+            };
         });
         sshd.start();
     }
@@ -187,6 +195,20 @@ final class TestSshServer implements AutoCloseable {
     private static final class Hanging extends Base {
         @Override
         public void start(ChannelSession channel, Environment env) {
+        }
+    }
+
+    /** Prints the forged agent answer whatever it was asked, and exits 0. */
+    private static final class Forged extends Base {
+        @Override
+        public void start(ChannelSession channel, Environment env) {
+            try {
+                out.write(FORGED.getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            } catch (IOException ignored) {
+                // the client went away
+            }
+            exit.onExit(0);
         }
     }
 
