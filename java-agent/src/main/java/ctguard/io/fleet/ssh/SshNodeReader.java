@@ -49,7 +49,11 @@ import java.util.stream.Collectors;
 public final class SshNodeReader {
     /** The remote command; the script comes on its standard input (works whatever the login shell). */
     static final String SHELL_COMMAND = "sh -s";
-    static final int MAX_STDOUT = 16 << 20;
+    /**
+     * What one host may send: the script's answer is about 12 KiB, an agent's a few tens; a host that sends
+     * more is cut off at once, so a run's memory stays bounded by forks × this (× ~12 while parsing).
+     */
+    static final int MAX_STDOUT = 1 << 20;
     static final int MAX_STDERR = 64 << 10;
     private static final int CONNECT_ATTEMPTS = 3;
     /** Cuts handshakes that outlive the connect timeout; one daemon thread for every host of a run. */
@@ -329,6 +333,9 @@ public final class SshNodeReader {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw timeout(target, options);
+                }
+                if (out.overflowed()) {
+                    break;
                 }
                 if (!out.awaitClose(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)))) {
                     continue;

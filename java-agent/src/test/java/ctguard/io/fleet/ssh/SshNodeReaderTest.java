@@ -428,6 +428,19 @@ class SshNodeReaderTest {
         assertTrue(e.getMessage().startsWith("no ctguard output from node-1"), "read as the script's output, which it is not: " + e.getMessage());
     }
 
+    /** A host that floods its answer is cut off at the cap, at once, not read to the end or to the command timeout. */
+    @Test
+    void aFloodingHostIsCutOffAtTheOutputCap() throws IOException {
+        start();
+        trust(TestSshServer.plainLine(server.knownHostsName(), hostKey.getPublic()));
+        long t0 = System.nanoTime();
+        SshException e = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThrows(SshException.class,
+                () -> reader.exec(HOST, "127.0.0.1", server.port(), USER, identity.toString(), options(), "head -c 5000000 /dev/zero")));
+        assertEquals(SshException.Kind.BAD_OUTPUT, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().contains("exceeds 1 MiB"), e.getMessage());
+        assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) < 8000, "cut off before the 10 s command timeout");
+    }
+
     @Test
     void agentCommandQuotesThePath() {
         assertEquals("java -jar '/opt/it'\\''s/ctguard.jar' check --json", SshNodeReader.agentCommand("/opt/it's/ctguard.jar"));
