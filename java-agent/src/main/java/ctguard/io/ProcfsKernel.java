@@ -84,8 +84,9 @@ public final class ProcfsKernel implements Kernel {
             throw new CtguardException(ExitCode.UNAVAILABLE, "/proc/meminfo is not readable" + files.where());
         }
         return new NodeState(text(files, "/proc/sys/kernel/hostname", "unknown"), text(files, "/proc/sys/kernel/osrelease", "unknown"),
-                integer(files, sysctl(Tunables.COUNT)), java.util.Collections.unmodifiableMap(tunables), hashsize,
-                stats, statsNote, ProcFormats.memTotal(meminfo), entrySize(files), initial, netns, bucketsBySysctl,
+                within(sysctl(Tunables.COUNT), integer(files, sysctl(Tunables.COUNT)), 0, Tunables.MAX_INT),
+                java.util.Collections.unmodifiableMap(tunables), hashsize == null ? null : within(Tunables.HASHSIZE_PATH, hashsize, 1, Tunables.MAX_INT),
+                stats, statsNote, within("/proc/meminfo MemTotal", ProcFormats.memTotal(meminfo), 1, MAX_RAM), entrySize(files), initial, netns, bucketsBySysctl,
                 others.found(), others.note(), others.directory(), bootId(files));
     }
 
@@ -121,7 +122,7 @@ public final class ProcfsKernel implements Kernel {
     private static TunableState tunable(NodeFiles files, String name, Boolean initialNetns) {
         String path = sysctl(name);
         String reason = writability(files, path, Tunables.isGlobal(name), initialNetns);
-        return new TunableState(name, integer(files, path), reason == null, reason);
+        return new TunableState(name, within(path, integer(files, path), name.equals(Tunables.BUCKETS) ? 1 : 0, Tunables.MAX_INT), reason == null, reason);
     }
 
     /** Null when writable, else the reason, most specific first. */
@@ -156,11 +157,14 @@ public final class ProcfsKernel implements Kernel {
         String slabinfo = files.read("/proc/slabinfo");
         Long fromSlabinfo = slabinfo == null ? null : ProcFormats.slabObjectSize(slabinfo);
         if (fromSlabinfo != null) {
+            within("/proc/slabinfo nf_conntrack objsize", fromSlabinfo, 1, MAX_ENTRY_BYTES);
+        }
+        if (fromSlabinfo != null) {
             return EntrySize.of(fromSlabinfo, "slabinfo", extensions);
         }
         String slabSize = files.read("/sys/kernel/slab/nf_conntrack/slab_size");
         if (slabSize != null) {
-            return EntrySize.of(ProcFormats.integer("slab_size", slabSize), "/sys/kernel/slab", extensions);
+            return EntrySize.of(within("slab_size", ProcFormats.integer("slab_size", slabSize), 1, MAX_ENTRY_BYTES), "/sys/kernel/slab", extensions);
         }
         return EntrySize.of(null, null, extensions);
     }
@@ -169,6 +173,21 @@ public final class ProcfsKernel implements Kernel {
     private static boolean flag(NodeFiles files, String name) {
         String v = files.read(sysctl(name));
         return v != null && v.trim().equals("1");
+    }
+
+    /** No kernel reports these: 1 PiB of RAM, a 64 KiB conntrack entry. */
+    private static final long MAX_RAM = 1L << 50;
+    private static final long MAX_ENTRY_BYTES = 65536;
+
+    /**
+     * A value as a kernel can report it, or DATA_ERROR: a negative count, a zero MemTotal or a max that
+     * would overflow the memory model are not figures to judge (from a copied tree, or a remote host).
+     */
+    private static long within(String source, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new CtguardException(ExitCode.DATA_ERROR, "%s holds %d, outside what a kernel reports (%d..%d)".formatted(source, value, min, max));
+        }
+        return value;
     }
 
     private static long integer(NodeFiles files, String path) {

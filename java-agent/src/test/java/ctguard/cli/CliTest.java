@@ -568,4 +568,16 @@ class CliTest {
         assertTrue(run.err().contains("more than this node's RAM"), run.err());
         assertEquals("1048576\n", read(NETFILTER + "nf_conntrack_max"), "nothing changed");
     }
+
+    /** Figures no kernel reports are bad data, never judged (a remote host's are read by the same code). */
+    @ParameterizedTest
+    @ValueSource(strings = {"proc/sys/net/netfilter/nf_conntrack_count=-5", "proc/sys/net/netfilter/nf_conntrack_max=9223372036854775807",
+            "proc/sys/net/netfilter/nf_conntrack_max=-1", "proc/meminfo=MemTotal:       0 kB", "proc/sys/net/netfilter/nf_conntrack_buckets=0"})
+    void impossibleFiguresAreBadDataNotAVerdict(String edit) throws IOException {
+        String[] e = edit.split("=", 2);
+        write(e[0], e[1] + "\n");
+        Run check = ctguard("check", "--json");
+        assertEquals(65, check.exit(), edit + ": " + check.err());
+        assertTrue(check.err().contains("outside what a kernel reports") || check.err().contains("not an integer"), check.err());
+    }
 }
