@@ -101,13 +101,16 @@ final class FleetCommand implements java.util.concurrent.Callable<Integer> {
         SshOptions options = SshOptions.defaults()
                 .withKnownHosts(knownHosts == null ? null : Path.of(knownHosts))
                 .withAcceptNewHostKeys(acceptNewHostKeys)
-                .withTimeouts(Units.parseDuration("--connect-timeout", connectTimeout), Units.parseDuration("--command-timeout", commandTimeout));
+                .withTimeouts(positive("--connect-timeout", connectTimeout), positive("--command-timeout", commandTimeout));
+        if (html != null) {
+            refuseUnwritable(Path.of(html));
+        }
         Inventory inv = InventoryLoader.load(Path.of(inventory));
         List<String> names = HostPattern.select(inv, limit);
         PrintWriter err = spec.commandLine().getErr();
         inv.warnings().forEach(w -> err.println("ctguard fleet: warning: " + w));
 
-        Progress progress = new Progress(err, names.size(), System.console() != null);
+        Progress progress = new Progress(err, names.size(), stderrIsTerminal());
         SshNodeReader reader = new SshNodeReader();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallel, Math.max(1, names.size())));
         List<Future<FleetReport.Outcome>> futures = new ArrayList<>();
@@ -167,6 +170,33 @@ final class FleetCommand implements java.util.concurrent.Callable<Integer> {
             return new FleetReport.Outcome(host.name(), null, e.getMessage());
         } catch (RuntimeException e) {
             return new FleetReport.Outcome(host.name(), null, "failed: " + e);
+        }
+    }
+
+    private static java.time.Duration positive(String option, String text) {
+        java.time.Duration d = Units.parseDuration(option, text);
+        if (d.isZero()) {
+            throw CtguardException.usage(option + " must be greater than zero");
+        }
+        return d;
+    }
+
+    /** Before the scan, not after it: a page that cannot be written must not cost a whole fleet's run. */
+    private static void refuseUnwritable(Path target) {
+        Path dir = target.toAbsolutePath().getParent();
+        if (Files.isDirectory(target) || dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)
+                || (Files.exists(target) && !Files.isWritable(target))) {
+            throw CtguardException.usage("--html: cannot write " + target + " (its directory must exist and be writable)");
+        }
+    }
+
+    /** The progress bar goes to stderr: it shows whenever stderr is a terminal, wherever stdout goes (--json > file). */
+    private static boolean stderrIsTerminal() {
+        try {
+            String fd2 = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return fd2.startsWith("/dev/pts/") || fd2.startsWith("/dev/tty");
+        } catch (IOException | UnsupportedOperationException e) {
+            return System.console() != null;
         }
     }
 
