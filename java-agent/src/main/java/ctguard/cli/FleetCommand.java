@@ -78,6 +78,10 @@ final class FleetCommand implements java.util.concurrent.Callable<Integer> {
             description = "Where the agent jar is on the nodes: where present, run 'ctguard check --json' there (which also reads the kernel log and every namespace) instead of reading the files.")
     String remoteAgent;
 
+    @Option(names = "--since", paramLabel = "DURATION", defaultValue = "1h",
+            description = "How far back to search each node's kernel log for table-full messages, as 'ctguard check --since'. Default: ${DEFAULT-VALUE}.")
+    String since;
+
     @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML page with a bar per node for fill and memory budget.")
     String html;
 
@@ -98,6 +102,7 @@ final class FleetCommand implements java.util.concurrent.Callable<Integer> {
         }
         CheckPolicy policy = thresholds.policy();
         MemoryBudget memoryBudget = budget.budget();
+        Duration sinceWindow = positive("--since", since);
         SshOptions options = SshOptions.defaults()
                 .withKnownHosts(knownHosts == null ? null : Path.of(knownHosts))
                 .withAcceptNewHostKeys(acceptNewHostKeys)
@@ -118,7 +123,7 @@ final class FleetCommand implements java.util.concurrent.Callable<Integer> {
             for (String name : names) {
                 InventoryHost host = inv.hosts().get(name);
                 futures.add(pool.submit(() -> {
-                    FleetReport.Outcome o = readHost(reader, host, options, policy, memoryBudget);
+                    FleetReport.Outcome o = readHost(reader, host, options, policy, memoryBudget, sinceWindow);
                     progress.done();
                     return o;
                 }));
@@ -147,10 +152,10 @@ final class FleetCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     private FleetReport.Outcome readHost(SshNodeReader reader, InventoryHost host, SshOptions options, CheckPolicy policy,
-                                         MemoryBudget memoryBudget) {
+                                         MemoryBudget memoryBudget, Duration sinceWindow) {
         try {
             SshNodeReader.RemoteResult remote = reader.readOrRunAgent(host.name(), host.address(), host.port(), host.user(),
-                    host.identityFile(), remoteAgent, options);
+                    host.identityFile(), remoteAgent, options, sinceWindow);
             NodeState node;
             KernelLog log;
             if (remote.fromAgent()) {
@@ -160,11 +165,10 @@ final class FleetCommand implements java.util.concurrent.Callable<Integer> {
                 log = since -> figures.log();
             } else {
                 node = remote.state();
-                log = since -> LogScan.unreadable("remote", 0,
-                        "the kernel log and other network namespaces are not read over SSH; --remote-agent runs ctguard check on the node");
+                log = window -> remote.log();
             }
             Result result = new Check(Kernel.readOnly(node), log, CounterHistory.NONE, Waiter.SYSTEM)
-                    .run(new Check.Options(policy, memoryBudget, Duration.ZERO));
+                    .run(new Check.Options(policy, memoryBudget, sinceWindow));
             return new FleetReport.Outcome(host.name(), JsonRenderer.object(result), null);
         } catch (CtguardException e) {
             return new FleetReport.Outcome(host.name(), null, e.getMessage());
@@ -173,8 +177,8 @@ final class FleetCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    private static java.time.Duration positive(String option, String text) {
-        java.time.Duration d = Units.parseDuration(option, text);
+    private static Duration positive(String option, String text) {
+        Duration d = Units.parseDuration(option, text);
         if (d.isZero()) {
             throw CtguardException.usage(option + " must be greater than zero");
         }

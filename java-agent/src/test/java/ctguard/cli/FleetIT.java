@@ -86,6 +86,44 @@ class FleetIT {
         assertTrue(error(refused).contains("CHANGED"), refused.out());
     }
 
+    /**
+     * Parity with a local check: over SSH fleet reads the node's kernel log and its other network
+     * namespaces (here: entries made in ns3), and gives the verdict ctguard check gives on that node.
+     */
+    @Test
+    void aNodeIsJudgedOverSshAsALocalCheckJudgesIt() throws Exception {
+        assertEquals(0, sh("ip", "-n", "ctg-fleet-3", "link", "set", "lo", "up"));
+        assertEquals(0, sh("ip", "netns", "exec", "ctg-fleet-3", "nft", "add table inet ctgit; add chain inet ctgit in "
+                + "{ type filter hook input priority 0; }; add rule inet ctgit in ct state new,established accept"));
+        String py = "import socket\ns=socket.socket();s.bind(('127.0.0.1',7779));s.listen(128)\n"
+                + "c=[socket.create_connection(('127.0.0.1',7779),timeout=2) for _ in range(30)]\n";
+        assertEquals(0, sh("ip", "netns", "exec", "ctg-fleet-3", "python3", "-c", py));
+
+        Run run = fleet("-i", DIR.resolve("inventory.yml").toString(), "--known-hosts", DIR.resolve("known_hosts").toString(),
+                "--json", "--limit", "ns1", "--on-drops", "ok");
+        var host = run.json().getAsJsonArray("hosts").get(0).getAsJsonObject();
+        assertTrue(host.getAsJsonObject("kernel_log").get("readable").getAsBoolean(), host.toString());
+        boolean seen = false;
+        for (var n : host.getAsJsonArray("namespaces")) {
+            seen |= n.getAsJsonObject().get("count").getAsLong() >= 30;
+        }
+        assertTrue(seen, "ns3's entries seen from ns1: " + host.getAsJsonArray("namespaces"));
+
+        Path jar = Path.of(System.getProperty("ctguard.jar", "target/ctguard.jar")).toAbsolutePath();
+        Process local = new ProcessBuilder("ip", "netns", "exec", "ctg-fleet-1", "java", "-jar", jar.toString(), "check", "--json",
+                "--on-drops", "ok", "--counter-cache", DIR.resolve("parity-counters.json").toString()).start();
+        local.getOutputStream().close();
+        JsonObject check = com.google.gson.JsonParser.parseString(new String(local.getInputStream().readAllBytes())).getAsJsonObject();
+        assertTrue(local.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(check.getAsJsonObject("verdict").get("status").getAsString(), host.getAsJsonObject("verdict").get("status").getAsString(),
+                "fleet: " + host.getAsJsonObject("verdict") + "\nlocal: " + check.getAsJsonObject("verdict"));
+        List<String> localCodes = new ArrayList<>();
+        List<String> fleetCodes = new ArrayList<>();
+        check.getAsJsonObject("verdict").getAsJsonArray("reasons").forEach(r -> localCodes.add(r.getAsJsonObject().get("code").getAsString()));
+        host.getAsJsonObject("verdict").getAsJsonArray("reasons").forEach(r -> fleetCodes.add(r.getAsJsonObject().get("code").getAsString()));
+        assertEquals(localCodes, fleetCodes);
+    }
+
     /** The same known_hosts files given to the real OpenSSH client and to fleet: the same accept or refuse, pattern by pattern. */
     @Test
     void knownHostsPatternsAreJudgedExactlyAsOpenSshJudgesThem() throws Exception {

@@ -40,12 +40,16 @@ public final class RemoteRead {
     public static final String MARK = "==ctguard:";
     /** The line of {@link #SCRIPT} that sets the directory read as /; tests rewrite it to a fixture tree. */
     public static final String ROOT_LINE = "R=/";
+    /** The line of {@link #SCRIPT} that sets the kernel log window in seconds; {@link #script} rewrites it. */
+    static final String SINCE_LINE = "S=3600";
+    private static final int MAX_LOG_LINES = 1000;
 
     /** The remote script, fed to {@code sh -s} on its standard input. */
     public static final String SCRIPT = """
             LC_ALL=C
             export LC_ALL
             R=/
+            S=3600
             cd "$R" || exit 97
             M='==ctguard:'
             printf '%sbegin 1\\n' "$M"
@@ -72,6 +76,26 @@ public final class RemoteRead {
               grep '' /dev/null "$@"
               [ -z "$s" ] || grep -e '^slabinfo' -e '^# name' -e '^nf_conntrack ' /dev/null "$s"
             fi
+            printf '%snamespaces\\n' "$M"
+            ls -l proc/[0-9]*/ns/net 2>/dev/null | awk '{print $NF, $(NF-2)}' | sort -u -k1,1 | while read -r l p; do
+              pid=${p#proc/}; pid=${pid%%/*}
+              e=$(sed -n 2p "proc/$pid/net/stat/nf_conntrack" 2>/dev/null | cut -c1-8)
+              printf '%sns %s %s %s\\n' "$M" "$l" "$pid" "$e"
+            done
+            for n in run/netns/*; do
+              [ -e "$n" ] || continue
+              i=$(stat -L -c %i "$n" 2>/dev/null) || continue
+              printf '%sname %s %s\\n' "$M" "$i" "${n#run/netns/}"
+            done
+            g=dmesg
+            # as a local check chooses: the journal when journald keeps one (a non-empty journal directory), else dmesg
+            command -v journalctl >/dev/null 2>&1 && { [ -n "$(ls -A var/log/journal 2>/dev/null)" ] || [ -n "$(ls -A run/log/journal 2>/dev/null)" ]; } && g=journal
+            printf '%slog %s\\n' "$M" "$g"
+            if [ "$g" = journal ]; then
+              { journalctl -q -k -o short-iso-precise --no-pager --since "@$(( $(date +%s) - S ))" 2>/dev/null || echo "${M}log-failed"; }
+            else
+              { dmesg --time-format iso 2>/dev/null || echo "${M}log-failed"; }
+            fi | grep -e 'table full' -e "^${M}log-failed" | tail -n 1000 | sed "s/^/${M}logline /"
             printf '%send\\n' "$M"
             """;
 
@@ -86,25 +110,42 @@ public final class RemoteRead {
     public record RemoteFile(String path, boolean readable, boolean writable, Integer mode, String content) {
     }
 
+    /** The node's other network namespaces: each one's count (null: unreadable) and a process in it, and the named ones. */
+    private record Namespaces(Map<Long, Long> counts, Map<Long, Integer> pids, Map<Long, String> names) {
+    }
+
+    /** The kernel log's table-full lines within the window, as the node's journal or dmesg gave them. */
+    private record KernelLogLines(String source, boolean readable, List<String> lines) {
+    }
+
     private final String host;
     private final Integer uid;
     private final String netnsLink;
     private final Map<String, RemoteFile> files;
+    private final Namespaces namespaces;
+    private final KernelLogLines log;
 
-    private RemoteRead(String host, Integer uid, String netnsLink, Map<String, RemoteFile> files) {
+    private RemoteRead(String host, Integer uid, String netnsLink, Map<String, RemoteFile> files, Namespaces namespaces, KernelLogLines log) {
         this.host = host;
         this.uid = uid;
         this.netnsLink = netnsLink;
         this.files = files;
+        this.namespaces = namespaces;
+        this.log = log;
+    }
+
+    /** The script with the kernel log searched over this window. */
+    public static String script(java.time.Duration since) {
+        return SCRIPT.replaceFirst("(?m)^" + SINCE_LINE + "$", "S=" + Math.max(1, since.toSeconds()));
     }
 
     /** The script with a ctguard agent preamble: when PATH is a file and java is on PATH, run the agent instead. */
-    public static String scriptWithAgent(String remoteAgentPath) {
+    public static String scriptWithAgent(String remoteAgentPath, java.time.Duration since) {
         String q = shellQuote(remoteAgentPath);
         return "if [ -f " + q + " ] && command -v java >/dev/null 2>&1; then\n"
                 + "  printf '%sagent\\n' '" + MARK + "'\n"
-                + "  exec java -jar " + q + " check --json\n"
-                + "fi\n" + SCRIPT;
+                + "  exec java -jar " + q + " check --json --since " + Math.max(1, since.toSeconds()) + "s\n"
+                + "fi\n" + script(since);
     }
 
     /** {@code java -jar PATH check --json}, the path quoted for the remote shell. */
@@ -151,6 +192,12 @@ public final class RemoteRead {
         Map<String, StringBuilder> contents = new LinkedHashMap<>();
         String section = "head";
         boolean ended = false;
+        Map<Long, Long> nsCounts = new LinkedHashMap<>();
+        Map<Long, Integer> nsPids = new LinkedHashMap<>();
+        Map<Long, String> nsNames = new LinkedHashMap<>();
+        String logSource = null;
+        boolean logReadable = true;
+        List<String> logLines = new java.util.ArrayList<>();
         for (int i = 1; i < lines.length; i++) {
             String line = lines[i];
             if (line.startsWith(MARK)) {
@@ -178,6 +225,22 @@ public final class RemoteRead {
                     }
                     case "ls" -> section = "ls";
                     case "data" -> section = "data";
+                    case "namespaces" -> section = "namespaces";
+                    case "ns" -> namespaceLine(rest, nsCounts, nsPids);
+                    case "name" -> {
+                        String[] f = rest.split(" ", 2);
+                        if (f.length == 2 && f[0].matches("\\d{1,18}") && !f[1].isEmpty() && f[1].length() <= 255 && !f[1].contains("/")) {
+                            nsNames.put(Long.parseLong(f[0]), ctguard.core.Printable.of(f[1]));
+                        }
+                    }
+                    case "log" -> logSource = rest.equals("journal") || rest.equals("dmesg") ? rest : "unknown";
+                    case "logline" -> {
+                        if (rest.equals(MARK + "log-failed")) {
+                            logReadable = false;
+                        } else if (logLines.size() < MAX_LOG_LINES) {
+                            logLines.add(rest);
+                        }
+                    }
                     case "end" -> ended = true;
                     default -> throw bad(host, "unknown item '" + abbreviate(line) + "'");
                 }
@@ -211,7 +274,37 @@ public final class RemoteRead {
             String content = read ? contents.getOrDefault(path, new StringBuilder()).toString() : null;
             files.put(path, new RemoteFile(path, read, writable.get(path), mode, content));
         }
-        return new RemoteRead(host, uid, netns, Collections.unmodifiableMap(files));
+        Namespaces others = new Namespaces(Map.copyOf(nsCounts), Map.copyOf(nsPids), Map.copyOf(nsNames));
+        KernelLogLines kernelLog = new KernelLogLines(logSource, logSource != null && logReadable, List.copyOf(logLines));
+        return new RemoteRead(host, uid, netns, Collections.unmodifiableMap(files), others, kernelLog);
+    }
+
+    /** "net:[4026532177] 4242 000003e8": a namespace, a process in it, its stat file's entries cell (or nothing). */
+    private static void namespaceLine(String rest, Map<Long, Long> counts, Map<Long, Integer> pids) {
+        String[] f = rest.trim().split(" ");
+        Long inode = f.length >= 2 ? ctguard.core.ProcFormats.netnsInode(f[0]) : null;
+        if (inode == null || !f[1].matches("\\d{1,9}")) {
+            // a process whose namespace link cannot be read (ls shows no target): nothing to count
+            return;
+        }
+        pids.putIfAbsent(inode, Integer.parseInt(f[1]));
+        Long count = null;
+        if (f.length >= 3 && f[2].matches("[0-9a-fA-F]{1,8}")) {
+            count = Long.parseLong(f[2], 16);
+        }
+        counts.putIfAbsent(inode, count);
+    }
+
+    /** The kernel log over the window, as a local check searches it: table-full lines counted by time and namespace. */
+    public ctguard.core.LogScan kernelLog(java.time.Instant now, java.time.Duration since) {
+        if (log.source() == null) {
+            return ctguard.core.LogScan.unreadable("remote", since.toSeconds(), "the node's script reported no kernel log");
+        }
+        if (!log.readable()) {
+            return ctguard.core.LogScan.unreadable(log.source(), since.toSeconds(), "%s could not be read by the SSH user on %s (kernel.dmesg_restrict, or no journal access)"
+                    .formatted(log.source(), host));
+        }
+        return ctguard.core.LogScanner.scan(String.join("\n", log.lines()), log.source(), now, since);
     }
 
     public Integer uid() {
@@ -234,8 +327,8 @@ public final class RemoteRead {
 
     /**
      * The files the script could read, as {@link NodeFiles}: writability is what the remote {@code test -w}
-     * said for the remote user (who may not be root, on a /proc/sys that may be mounted read-only); other
-     * network namespaces are not read over SSH.
+     * said for the remote user (who may not be root, on a /proc/sys that may be mounted read-only); the
+     * other network namespaces are those the script listed.
      */
     private final class ReadFiles implements NodeFiles {
         private RemoteFile file(String path) {
@@ -288,9 +381,30 @@ public final class RemoteRead {
             return path.equals("/" + NETNS_LINK) ? netnsLink : null;
         }
 
+        /** The namespaces the script listed: counted as a local read counts them, never claimed complete. */
         @Override
         public OtherNamespaces otherNamespaces(Long ownNetnsInode) {
-            return new OtherNamespaces(List.of(), null, ctguard.core.NetnsDirectory.UNKNOWN);
+            List<ctguard.core.NetnsUsage> found = new java.util.ArrayList<>();
+            List<String> unreadable = new java.util.ArrayList<>();
+            namespaces.counts().forEach((inode, count) -> {
+                if (inode.equals(ownNetnsInode)) {
+                    return;
+                }
+                if (count == null) {
+                    unreadable.add("pid " + namespaces.pids().get(inode));
+                } else if (count > 0) {
+                    found.add(new ctguard.core.NetnsUsage("net:[" + inode + "]", namespaces.names().get(inode), namespaces.pids().get(inode), count));
+                }
+            });
+            found.sort(java.util.Comparator.comparingLong(ctguard.core.NetnsUsage::count).reversed());
+            java.util.Set<Long> live = new java.util.HashSet<>(namespaces.counts().keySet());
+            live.addAll(namespaces.names().keySet());
+            if (ownNetnsInode != null) {
+                live.remove(ownNetnsInode);
+            }
+            String note = unreadable.isEmpty() ? null : "could not read the conntrack count of %d namespace(s) on the node: %s".formatted(unreadable.size(),
+                    String.join(", ", unreadable.subList(0, Math.min(5, unreadable.size()))));
+            return new OtherNamespaces(List.copyOf(found), note, new ctguard.core.NetnsDirectory(live, namespaces.names(), false));
         }
 
         @Override

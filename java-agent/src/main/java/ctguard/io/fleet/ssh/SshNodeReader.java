@@ -6,6 +6,7 @@ import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.OpenSSHConfig;
 import com.jcraft.jsch.Session;
+import ctguard.core.LogScan;
 import ctguard.core.NodeState;
 
 import javax.crypto.KeyAgreement;
@@ -78,8 +79,8 @@ public final class SshNodeReader {
     public record ExecResult(int exitStatus, String stdout, String stderr) {
     }
 
-    /** Either the node's state read by the script, or the remote agent's {@code check --json} output. */
-    public record RemoteResult(NodeState state, String agentJson, int agentExitStatus, String agentStderr) {
+    /** Either the node's state and kernel log read by the script, or the remote agent's {@code check --json} output. */
+    public record RemoteResult(NodeState state, LogScan log, String agentJson, int agentExitStatus, String agentStderr) {
         public boolean fromAgent() {
             return agentJson != null;
         }
@@ -101,10 +102,10 @@ public final class SshNodeReader {
      * {@code java -jar PATH check --json} there; otherwise reads the node as {@link #read} does.
      */
     public RemoteResult readOrRunAgent(String hostName, String address, int port, String user, String identityFile,
-                                       String remoteAgentPath, SshOptions options) {
+                                       String remoteAgentPath, SshOptions options, Duration since) {
         SshTarget target = target(hostName, address, port, user, identityFile, options);
         boolean agentAsked = remoteAgentPath != null && !remoteAgentPath.isBlank();
-        String script = agentAsked ? RemoteRead.scriptWithAgent(remoteAgentPath) : RemoteRead.SCRIPT;
+        String script = agentAsked ? RemoteRead.scriptWithAgent(remoteAgentPath, since) : RemoteRead.script(since);
         ExecResult r = run(target, options, SHELL_COMMAND, script.getBytes(StandardCharsets.UTF_8));
         // an agent's answer is looked for only when one was asked for: otherwise the marker is just output
         String agent = agentAsked ? RemoteRead.agentOutput(r.stdout()) : null;
@@ -113,10 +114,10 @@ public final class SshNodeReader {
                 throw new SshException(SshException.Kind.COMMAND_FAILED, target.hostName(), "the ctguard agent %s on %s printed nothing (exit status %d)%s"
                         .formatted(remoteAgentPath, target.hostName(), r.exitStatus(), RemoteRead.excerpt(r.stderr(), "")));
             }
-            return new RemoteResult(null, agent, r.exitStatus(), r.stderr());
+            return new RemoteResult(null, null, agent, r.exitStatus(), r.stderr());
         }
-        NodeState state = RemoteRead.parse(target.hostName(), r.stdout(), r.stderr(), r.exitStatus()).toNodeState();
-        return new RemoteResult(state, null, -1, null);
+        RemoteRead read = RemoteRead.parse(target.hostName(), r.stdout(), r.stderr(), r.exitStatus());
+        return new RemoteResult(read.toNodeState(), read.kernelLog(java.time.Instant.now(), since), null, -1, null);
     }
 
     /**

@@ -249,7 +249,7 @@ class RemoteReadTest {
     void agentOutputIsRecognisedOnlyAfterItsMarker() {
         assertEquals("{\"schema\": \"ctguard/v1\"}\n", RemoteRead.agentOutput("noise\n" + M + "agent\n{\"schema\": \"ctguard/v1\"}\n"));
         assertNull(RemoteRead.agentOutput(output(0, 1, "", "")));
-        assertTrue(RemoteRead.scriptWithAgent("/opt/x y/ctguard.jar").startsWith("if [ -f '/opt/x y/ctguard.jar' ] && command -v java"));
+        assertTrue(RemoteRead.scriptWithAgent("/opt/x y/ctguard.jar", java.time.Duration.ofHours(1)).startsWith("if [ -f '/opt/x y/ctguard.jar' ] && command -v java"));
     }
 
     @Test

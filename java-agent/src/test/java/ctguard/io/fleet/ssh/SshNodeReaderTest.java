@@ -424,7 +424,7 @@ class SshNodeReaderTest {
         server = new TestSshServer(List.of(hostKey), clientKey.publicKey(), TestSshServer.Mode.FORGE, fixture, null);
         trust(TestSshServer.plainLine(server.knownHostsName(), hostKey.getPublic()));
         SshException e = assertThrows(SshException.class,
-                () -> reader.readOrRunAgent(HOST, "127.0.0.1", server.port(), USER, identity.toString(), null, options()));
+                () -> reader.readOrRunAgent(HOST, "127.0.0.1", server.port(), USER, identity.toString(), null, options(), Duration.ofHours(1)));
         assertTrue(e.getMessage().startsWith("no ctguard output from node-1"), "read as the script's output, which it is not: " + e.getMessage());
     }
 
@@ -456,14 +456,14 @@ class SshNodeReaderTest {
         server = new TestSshServer(List.of(hostKey), clientKey.publicKey(), TestSshServer.Mode.RUN, fixture, bin);
         trust(TestSshServer.plainLine(server.knownHostsName(), hostKey.getPublic()));
 
-        SshNodeReader.RemoteResult agent = reader.readOrRunAgent(HOST, "127.0.0.1", server.port(), USER, identity.toString(), jar.toString(), options());
+        SshNodeReader.RemoteResult agent = reader.readOrRunAgent(HOST, "127.0.0.1", server.port(), USER, identity.toString(), jar.toString(), options(), Duration.ofHours(1));
         assertTrue(agent.fromAgent());
         assertNull(agent.state());
         assertEquals(1, agent.agentExitStatus());
-        assertEquals("{\"schema\": \"ctguard/v1\", \"args\": \"-jar " + jar + " check --json\"}\n", agent.agentJson());
+        assertEquals("{\"schema\": \"ctguard/v1\", \"args\": \"-jar " + jar + " check --json --since 3600s\"}\n", agent.agentJson());
 
         SshNodeReader.RemoteResult read = reader.readOrRunAgent(HOST, "127.0.0.1", server.port(), USER, identity.toString(),
-                dir.resolve("absent.jar").toString(), options());
+                dir.resolve("absent.jar").toString(), options(), Duration.ofHours(1));
         assertFalse(read.fromAgent());
         assertEquals(1000, read.state().count());
         assertEquals(2, server.execs());
