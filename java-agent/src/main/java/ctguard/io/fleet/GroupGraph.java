@@ -172,17 +172,33 @@ final class GroupGraph {
         return result;
     }
 
-    private Set<String> flatten(String g, Map<String, Set<String>> memo) {
-        Set<String> done = memo.get(g);
-        if (done != null) {
-            return done;
+    /** Iterative (children before parents), so that a chain of thousands of nested groups cannot overflow the stack. */
+    private Set<String> flatten(String root, Map<String, Set<String>> memo) {
+        Deque<String> stack = new ArrayDeque<>();
+        stack.push(root);
+        while (!stack.isEmpty()) {
+            String g = stack.peek();
+            if (memo.containsKey(g)) {
+                stack.pop();
+                continue;
+            }
+            boolean ready = true;
+            for (String c : groups.get(g).children) {
+                if (!memo.containsKey(c)) {
+                    stack.push(c);
+                    ready = false;
+                }
+            }
+            if (ready) {
+                stack.pop();
+                Set<String> all = new LinkedHashSet<>(groups.get(g).hosts);
+                for (String c : groups.get(g).children) {
+                    all.addAll(memo.get(c));
+                }
+                memo.put(g, all);
+            }
         }
-        Set<String> all = new LinkedHashSet<>(groups.get(g).hosts);
-        for (String c : groups.get(g).children) {
-            all.addAll(flatten(c, memo));
-        }
-        memo.put(g, all);
-        return all;
+        return memo.get(root);
     }
 
     /** Ansible's group depth: the longest chain of parents up to all (all is 0). */
@@ -194,17 +210,33 @@ final class GroupGraph {
         return depth;
     }
 
-    private int depth(String g, Map<String, Integer> memo) {
-        Integer known = memo.get(g);
-        if (known != null) {
-            return known;
+    /** Iterative (parents before children) for the same reason as {@link #flatten}; the graph has no loops (addChild). */
+    private int depth(String root, Map<String, Integer> memo) {
+        Deque<String> stack = new ArrayDeque<>();
+        stack.push(root);
+        while (!stack.isEmpty()) {
+            String g = stack.peek();
+            if (memo.containsKey(g)) {
+                stack.pop();
+                continue;
+            }
+            boolean ready = true;
+            for (String p : groups.get(g).parents) {
+                if (!memo.containsKey(p)) {
+                    stack.push(p);
+                    ready = false;
+                }
+            }
+            if (ready) {
+                stack.pop();
+                int d = 0;
+                for (String p : groups.get(g).parents) {
+                    d = Math.max(d, memo.get(p) + 1);
+                }
+                memo.put(g, d);
+            }
         }
-        int d = 0;
-        for (String p : groups.get(g).parents) {
-            d = Math.max(d, depth(p, memo) + 1);
-        }
-        memo.put(g, d);
-        return d;
+        return memo.get(root);
     }
 
     /** Ansible's sort_groups: by depth, then ansible_group_priority, then name. */

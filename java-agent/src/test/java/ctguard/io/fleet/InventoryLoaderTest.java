@@ -49,6 +49,20 @@ class InventoryLoaderTest {
         return e;
     }
 
+    /** A flat chain of 7000 nested groups is read (iteratively), not a StackOverflowError. */
+    @Test
+    void aLongChainOfNestedGroupsIsRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        StringBuilder yaml = new StringBuilder("all:\n  children:\n    g0: {}\n");
+        int n = 7000;
+        for (int i = 0; i < n; i++) {
+            yaml.append("g").append(i).append(":\n  children:\n    g").append(i + 1).append(": {}\n");
+        }
+        yaml.append("g").append(n).append(":\n  hosts:\n    deep.example.org: {}\n");
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("chain.yml"), yaml);
+        var inventory = YAML.read(file);
+        assertEquals(java.util.Set.of("deep.example.org"), inventory.hosts().keySet());
+    }
+
     @Test
     void aMissingCommandMeansTheYamlReader() {
         assertTrue(YAML.ansibleInventory().isEmpty());
