@@ -78,6 +78,10 @@ final class FleetCommand implements java.util.concurrent.Callable<Integer> {
             description = "Where the agent jar is on the nodes: where present, run 'ctguard check --json' there (which also reads the kernel log and every namespace) instead of reading the files.")
     String remoteAgent;
 
+    @Option(names = "--inventory-timeout", paramLabel = "DURATION", defaultValue = "60s",
+            description = "How long ansible-inventory --list may take (a slow dynamic inventory) before the run gives up with 75. Default: ${DEFAULT-VALUE}.")
+    String inventoryTimeout;
+
     @Option(names = "--since", paramLabel = "DURATION", defaultValue = "1h",
             description = "How far back to search each node's kernel log for table-full messages, as 'ctguard check --since'. Default: ${DEFAULT-VALUE}.")
     String since;
@@ -110,7 +114,7 @@ final class FleetCommand implements java.util.concurrent.Callable<Integer> {
         if (html != null) {
             refuseUnwritable(Path.of(html));
         }
-        Inventory inv = InventoryLoader.load(Path.of(inventory));
+        Inventory inv = new InventoryLoader(InventoryLoader.ANSIBLE_INVENTORY, positive("--inventory-timeout", inventoryTimeout)).read(Path.of(inventory));
         List<String> names = HostPattern.select(inv, limit);
         PrintWriter err = spec.commandLine().getErr();
         inv.warnings().forEach(w -> err.println("ctguard fleet: warning: " + w));

@@ -14,7 +14,8 @@ class FleetOptionsTest {
             .toString();
 
     @ParameterizedTest
-    @ValueSource(strings = {"--command-timeout 0s", "--connect-timeout 0", "--html /nonexistent-dir/report.html", "--html /tmp"})
+    @ValueSource(strings = {"--command-timeout 0s", "--connect-timeout 0", "--html /nonexistent-dir/report.html", "--html /tmp",
+            "--inventory-timeout 0s", "--since 0"})
     void refusedBeforeTheScan(String option) {
         String[] o = option.split(" ");
         Run run = Run.inProcessWithin(java.time.Duration.ofSeconds(20), "fleet", "-i", INVENTORY, o[0], o[1], "--connect-timeout", "1s");

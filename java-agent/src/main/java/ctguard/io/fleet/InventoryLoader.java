@@ -34,11 +34,6 @@ public final class InventoryLoader {
     private final String searchPath;
     private final Duration timeout;
 
-    /** ansible-inventory from PATH, 60 s timeout. */
-    public InventoryLoader() {
-        this(ANSIBLE_INVENTORY, System.getenv("PATH"), DEFAULT_TIMEOUT);
-    }
-
     /**
      * {@code command}: a name looked up on PATH, or a path (holding a {@code /}); when it is not an executable file,
      * the YAML reader is used. {@code null} means never run Ansible.
@@ -94,16 +89,6 @@ public final class InventoryLoader {
 
     private static Optional<Path> executable(Path p) {
         return Files.isRegularFile(p) && Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
-    }
-
-    /**
-     * Reads the inventory at {@code path} (a file or a directory) with ansible-inventory from PATH if there is one,
-     * else as YAML; ansible-inventory gets {@link #DEFAULT_TIMEOUT}.
-     *
-     * @throws CtguardException see the class comment
-     */
-    public static Inventory load(Path path) {
-        return new InventoryLoader().read(path);
     }
 
     /**
