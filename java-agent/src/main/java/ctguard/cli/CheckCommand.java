@@ -2,7 +2,6 @@ package ctguard.cli;
 
 import ctguard.core.Check;
 import ctguard.core.Result;
-import ctguard.core.Units;
 import ctguard.core.Waiter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,9 +32,8 @@ final class CheckCommand implements Callable<Integer> {
     @Mixin
     CheckOptions thresholds;
 
-    @Option(names = "--since", paramLabel = "DURATION", defaultValue = "1h",
-            description = "How far back to search the kernel log for table-full messages, and the window over which counter rises are judged. Default: ${DEFAULT-VALUE}.")
-    String since;
+    @Mixin
+    LogWindowOption window;
 
     @Option(names = "--kernel-log", paramLabel = "SOURCE", defaultValue = "auto",
             description = "auto (journal if journald keeps one, else dmesg), journal, dmesg, none, or a file of ISO-timestamped lines. Default: ${DEFAULT-VALUE}.")
@@ -52,7 +50,7 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var options = new Check.Options(thresholds.policy(), budget.budget(), Units.parseDuration("--since", since));
+        var options = new Check.Options(thresholds.policy(), budget.budget(), window.window());
         Wiring wiring = new Wiring(common);
         Result result = new Check(wiring.kernel(), wiring.kernelLog(kernelLog), wiring.counterHistory(counterCache), Waiter.SYSTEM).run(options);
         output.print(result, prometheus);

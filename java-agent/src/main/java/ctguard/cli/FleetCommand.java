@@ -82,9 +82,8 @@ final class FleetCommand implements java.util.concurrent.Callable<Integer> {
             description = "How long ansible-inventory --list may take (a slow dynamic inventory) before the run gives up with 75. Default: ${DEFAULT-VALUE}.")
     String inventoryTimeout;
 
-    @Option(names = "--since", paramLabel = "DURATION", defaultValue = "1h",
-            description = "How far back to search each node's kernel log for table-full messages, as 'ctguard check --since'. Default: ${DEFAULT-VALUE}.")
-    String since;
+    @Mixin
+    LogWindowOption window;
 
     @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML page with a bar per node for fill and memory budget.")
     String html;
@@ -106,7 +105,7 @@ final class FleetCommand implements java.util.concurrent.Callable<Integer> {
         }
         CheckPolicy policy = thresholds.policy();
         MemoryBudget memoryBudget = budget.budget();
-        Duration sinceWindow = positive("--since", since);
+        Duration sinceWindow = window.window();
         SshOptions options = SshOptions.defaults()
                 .withKnownHosts(knownHosts == null ? null : Path.of(knownHosts))
                 .withAcceptNewHostKeys(acceptNewHostKeys)

@@ -5,6 +5,7 @@ import ctguard.core.fleet.Inventory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
@@ -172,8 +173,21 @@ final class GroupGraph {
         return result;
     }
 
-    /** Iterative (children before parents), so that a chain of thousands of nested groups cannot overflow the stack. */
     private Set<String> flatten(String root, Map<String, Set<String>> memo) {
+        return postOrder(root, g -> groups.get(g).children, memo, (g, childSets) -> {
+            Set<String> all = new LinkedHashSet<>(groups.get(g).hosts);
+            childSets.forEach(all::addAll);
+            return all;
+        });
+    }
+
+    /**
+     * Each group's value computed from its neighbours' (children, or parents) once those are known, with an
+     * explicit stack rather than recursion, so a chain of thousands of nested groups cannot overflow the
+     * stack. The relation has no loops: {@link #addChild} refuses them.
+     */
+    private static <T> T postOrder(String root, java.util.function.Function<String, Collection<String>> next, Map<String, T> memo,
+                                   java.util.function.BiFunction<String, List<T>, T> combine) {
         Deque<String> stack = new ArrayDeque<>();
         stack.push(root);
         while (!stack.isEmpty()) {
@@ -182,20 +196,12 @@ final class GroupGraph {
                 stack.pop();
                 continue;
             }
-            boolean ready = true;
-            for (String c : groups.get(g).children) {
-                if (!memo.containsKey(c)) {
-                    stack.push(c);
-                    ready = false;
-                }
-            }
-            if (ready) {
+            List<String> pending = next.apply(g).stream().filter(n -> !memo.containsKey(n)).toList();
+            if (pending.isEmpty()) {
                 stack.pop();
-                Set<String> all = new LinkedHashSet<>(groups.get(g).hosts);
-                for (String c : groups.get(g).children) {
-                    all.addAll(memo.get(c));
-                }
-                memo.put(g, all);
+                memo.put(g, combine.apply(g, next.apply(g).stream().map(memo::get).toList()));
+            } else {
+                pending.forEach(stack::push);
             }
         }
         return memo.get(root);
@@ -210,33 +216,9 @@ final class GroupGraph {
         return depth;
     }
 
-    /** Iterative (parents before children) for the same reason as {@link #flatten}; the graph has no loops (addChild). */
     private int depth(String root, Map<String, Integer> memo) {
-        Deque<String> stack = new ArrayDeque<>();
-        stack.push(root);
-        while (!stack.isEmpty()) {
-            String g = stack.peek();
-            if (memo.containsKey(g)) {
-                stack.pop();
-                continue;
-            }
-            boolean ready = true;
-            for (String p : groups.get(g).parents) {
-                if (!memo.containsKey(p)) {
-                    stack.push(p);
-                    ready = false;
-                }
-            }
-            if (ready) {
-                stack.pop();
-                int d = 0;
-                for (String p : groups.get(g).parents) {
-                    d = Math.max(d, memo.get(p) + 1);
-                }
-                memo.put(g, d);
-            }
-        }
-        return memo.get(root);
+        return postOrder(root, g -> groups.get(g).parents, memo,
+                (g, parentDepths) -> parentDepths.stream().mapToInt(d -> d + 1).max().orElse(0));
     }
 
     /** Ansible's sort_groups: by depth, then ansible_group_priority, then name. */

@@ -77,25 +77,24 @@ public final class RemoteRead {
               [ -z "$s" ] || grep -e '^slabinfo' -e '^# name' -e '^nf_conntrack ' /dev/null "$s"
             fi
             printf '%snamespaces\\n' "$M"
-            ls -l proc/[0-9]*/ns/net 2>/dev/null | awk '{print $NF, $(NF-2)}' | sort -u -k1,1 | while read -r l p; do
-              pid=${p#proc/}; pid=${pid%%/*}
-              e=$(sed -n 2p "proc/$pid/net/stat/nf_conntrack" 2>/dev/null | cut -c1-8)
+            ls -l proc/[0-9]*/ns/net 2>/dev/null | awk '!seen[$NF]++ { print $NF, $(NF-2) }' | while read -r l p; do
+              pid=${p#proc/}; pid=${pid%%/*}; e=
+              { read -r _; read -r e _; } 2>/dev/null < "proc/$pid/net/stat/nf_conntrack"
               printf '%sns %s %s %s\\n' "$M" "$l" "$pid" "$e"
             done
-            for n in run/netns/*; do
-              [ -e "$n" ] || continue
-              i=$(stat -L -c %i "$n" 2>/dev/null) || continue
-              printf '%sname %s %s\\n' "$M" "$i" "${n#run/netns/}"
-            done
+            set -- run/netns/*
+            [ -e "$1" ] && stat -L -c "${M}name %i %n" "$@" 2>/dev/null
             g=dmesg
             # as a local check chooses: the journal when journald keeps one (a non-empty journal directory), else dmesg
-            command -v journalctl >/dev/null 2>&1 && { [ -n "$(ls -A var/log/journal 2>/dev/null)" ] || [ -n "$(ls -A run/log/journal 2>/dev/null)" ]; } && g=journal
+            set -- var/log/journal/* run/log/journal/*
+            for j; do [ -e "$j" ] && command -v journalctl >/dev/null 2>&1 && g=journal && break; done
             printf '%slog %s\\n' "$M" "$g"
             if [ "$g" = journal ]; then
               { journalctl -q -k -o short-iso-precise --no-pager --since "@$(( $(date +%s) - S ))" 2>/dev/null || echo "${M}log-failed"; }
             else
               { dmesg --time-format iso 2>/dev/null || echo "${M}log-failed"; }
-            fi | grep -e 'table full' -e "^${M}log-failed" | tail -n 1000 | sed "s/^/${M}logline /"
+            fi | awk -v m="$M" '/table full/ || index($0, m "log-failed") == 1 { b[n++ % 1000] = $0 }
+              END { for (i = (n > 1000 ? n - 1000 : 0); i < n; i++) print m "logline " b[i % 1000] }'
             printf '%send\\n' "$M"
             """;
 
@@ -229,8 +228,9 @@ public final class RemoteRead {
                     case "ns" -> namespaceLine(rest, nsCounts, nsPids);
                     case "name" -> {
                         String[] f = rest.split(" ", 2);
-                        if (f.length == 2 && f[0].matches("\\d{1,18}") && !f[1].isEmpty() && f[1].length() <= 255 && !f[1].contains("/")) {
-                            nsNames.put(Long.parseLong(f[0]), ctguard.core.Printable.of(f[1]));
+                        String name = f.length == 2 && f[1].startsWith("run/netns/") ? f[1].substring("run/netns/".length()) : "";
+                        if (f[0].matches("\\d{1,18}") && !name.isEmpty() && name.length() <= 255 && !name.contains("/")) {
+                            nsNames.put(Long.parseLong(f[0]), ctguard.core.Printable.of(name));
                         }
                     }
                     case "log" -> logSource = rest.equals("journal") || rest.equals("dmesg") ? rest : "unknown";

@@ -1,0 +1,22 @@
+package ctguard.cli;
+
+import ctguard.core.CtguardException;
+import ctguard.core.Units;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+
+/** The window check and fleet search the kernel log over, and judge counter rises over. */
+public final class LogWindowOption {
+    @Option(names = "--since", paramLabel = "DURATION", defaultValue = "1h",
+            description = "How far back to search the kernel log for table-full messages, and the window over which counter rises are judged. Default: ${DEFAULT-VALUE}.")
+    String since;
+
+    Duration window() {
+        Duration d = Units.parseDuration("--since", since);
+        if (d.isZero()) {
+            throw CtguardException.usage("--since must be greater than zero");
+        }
+        return d;
+    }
+}
