@@ -17,9 +17,10 @@ import java.util.regex.Pattern;
  * may write it; {@link #parse} checks and collects that output; {@link #toNodeState} hands those files to
  * {@link ProcfsKernel#read(NodeFiles)}, which judges them exactly as a local run judges /.
  *
- * <p>The script is POSIX sh (dash, bash, busybox ash) and forks five processes whatever the number of
- * files (id, readlink, stat, grep twice): a fork per file costs ~1.5 ms, a per-file {@code cat} loop over the
- * ~50 files about 140 ms of the node's CPU, this about 5 ms. Of /proc/slabinfo (~30 KB, three quarters of
+ * <p>The script is POSIX sh (dash, bash, busybox ash) and forks about a dozen processes whatever the number
+ * of files and namespaces (id, readlink, stat, grep twice; ls and awk for the namespaces, stat for their
+ * names; dmesg or journalctl and awk for the log): a fork per file costs ~1.5 ms, a per-file {@code cat}
+ * loop over the ~50 files about 140 ms of the node's CPU, this about 15 ms. Of /proc/slabinfo (~30 KB, three quarters of
  * the output otherwise) it sends only the header and the nf_conntrack line, all that is used of it: every
  * byte is encrypted there and decrypted here. Output, one item per line:
  * <pre>
@@ -30,6 +31,11 @@ import java.util.regex.Pattern;
  * ==ctguard:mode 644 proc/sys/net/netfilter/nf_conntrack_max    stat -L -c %a (or ==ctguard:ls and ls -ldL lines); not slabinfo's
  * ==ctguard:data
  * proc/sys/net/netfilter/nf_conntrack_max:262144                grep '' of every readable file
+ * ==ctguard:namespaces
+ * ==ctguard:ns net:[4026532177] 4242 000003e8                   each distinct namespace of a process: a pid, its entries cell
+ * ==ctguard:name 4026532177 run/netns/qrouter-1                 each named namespace's inode
+ * ==ctguard:log dmesg                                           journal or dmesg, chosen as a local check chooses
+ * ==ctguard:logline 2026-11-26T09:55:00,000000+00:00 ... table full ...   the last 1000 table-full lines in the window
  * ==ctguard:end
  * </pre>
  * Paths are relative to / (the script runs in {@code cd $R}, R=/), and any path that is not one of
