@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
         footerHeading = "%nExit codes:%n",
         footer = {
                 "  check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (Nagios).",
-                "  errors: 64 usage, 65 bad data (corrupt snapshot, value over budget), 69 nf_conntrack not loaded,",
+                "  errors: 64 usage, 65 bad data (corrupt or stale snapshot, drift, value over budget), 69 nf_conntrack not loaded,",
                 "          70 internal error, 73 cannot write, 75 try again later (lock busy, table not drained),",
                 "          77 permission (not root, read-only /proc/sys or /sys, non-initial network namespace).",
                 "Run 'ctguard COMMAND --help' for a command's options."})
