@@ -136,7 +136,7 @@ final class FleetCommand implements java.util.concurrent.Callable<Integer> {
                 outcomes.add(f.get());
             }
             progress.finish();
-            FleetReport report = new FleetReport(outcomes, inv.source());
+            FleetReport report = new FleetReport(outcomes, inv.source(), java.time.Instant.now());
             PrintWriter out = spec.commandLine().getOut();
             out.print(output.json ? report.json() + "\n" : report.table(Colors.forTerminal()));
             out.flush();

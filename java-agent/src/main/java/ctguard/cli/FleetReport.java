@@ -35,10 +35,13 @@ final class FleetReport {
 
     private final List<Outcome> outcomes;
     private final String inventorySource;
+    private final java.time.Instant generatedAt;
 
-    FleetReport(List<Outcome> outcomes, String inventorySource) {
+    /** @param generatedAt when the run was made, shown on the page */
+    FleetReport(List<Outcome> outcomes, String inventorySource, java.time.Instant generatedAt) {
         this.outcomes = outcomes;
         this.inventorySource = inventorySource;
+        this.generatedAt = generatedAt;
     }
 
     Status worst() {
@@ -121,30 +124,22 @@ final class FleetReport {
         return out.toString();
     }
 
-    /** A page with no external assets: a bar per node for fill and for memory at max against the budget. */
+    /**
+     * A page with no external assets: a bar per node for fill and for memory at max against the budget,
+     * the node's own hostname and kernel, problem nodes first and the OK ones folded away.
+     */
     String html() {
-        StringBuilder rows = new StringBuilder();
+        StringBuilder problems = new StringBuilder();
+        StringBuilder fine = new StringBuilder();
         for (Outcome o : worstFirst()) {
-            String css = o.status().name().toLowerCase(Locale.ROOT);
-            if (o.result() == null) {
-                rows.append("<tr><td>").append(escape(o.host())).append("</td><td class=\"").append(css).append("\">UNKNOWN</td>")
-                        .append("<td colspan=\"3\">").append(escape(o.error())).append("</td></tr>\n");
-                continue;
-            }
-            JsonObject u = o.result().getAsJsonObject("usage");
-            JsonObject m = o.result().getAsJsonObject("memory");
-            double fill = fill(o);
-            JsonElement atMax = m.get("table_bytes_at_max");
-            double budget = atMax.isJsonNull() ? 1 : m.get("budget_bytes").getAsLong() == 0 ? 0
-                    : (double) atMax.getAsLong() / m.get("budget_bytes").getAsLong();
-            rows.append("<tr><td>").append(escape(o.host())).append("</td><td class=\"").append(css).append("\">")
-                    .append(o.status().name()).append("</td>")
-                    .append(bar(fill, "%d of %d (%.1f%%)".formatted(u.get("fullest_count").getAsLong(), u.get("max").getAsLong(), fill * 100)))
-                    .append(bar(budget, "%s of %s (%.0f%%)".formatted(atMax(m),
-                            Units.formatBytes(m.get("budget_bytes").getAsLong()), budget * 100)))
-                    .append("<td>").append(escape(reasons(o.result()))).append("</td></tr>\n");
+            (o.status() == Status.OK ? fine : problems).append(row(o));
         }
         Map<Status, Integer> c = counts();
+        String head = "<table><thead><tr><th>host</th><th>node</th><th>verdict</th><th>fill</th><th>memory at max / budget</th>"
+                + "<th>reasons</th></tr></thead>\n<tbody>\n";
+        String folded = c.get(Status.OK) == 0 ? "" : "<details><summary>%d OK node(s)</summary>\n%s%s</tbody></table></details>\n"
+                .formatted(c.get(Status.OK), head, fine);
+        String open = problems.length() == 0 ? "<p>No node needs attention.</p>\n" : head + problems + "</tbody></table>\n";
         return """
                 <!DOCTYPE html>
                 <html lang="en"><head><meta charset="utf-8"><title>conntrack fleet pre-flight</title>
@@ -155,14 +150,38 @@ final class FleetReport {
                 .bar{position:relative;background:#eee;width:220px;height:16px;border-radius:3px}
                 .bar span{position:absolute;left:0;top:0;bottom:0;border-radius:3px}
                 .bar em{position:relative;font-style:normal;font-size:11px;padding-left:4px;line-height:16px}
+                summary{cursor:pointer;margin:1em 0}
                 </style></head><body>
                 <h1>conntrack fleet pre-flight</h1>
-                <p>%d hosts: %d OK, %d WARNING, %d CRITICAL, %d UNKNOWN. Fill is the fullest network namespace's count against
-                nf_conntrack_max; memory is the table at max against the budget.</p>
-                <table><thead><tr><th>host</th><th>verdict</th><th>fill</th><th>memory at max / budget</th><th>reasons</th></tr></thead>
-                <tbody>
-                %s</tbody></table></body></html>
-                """.formatted(outcomes.size(), c.get(Status.OK), c.get(Status.WARNING), c.get(Status.CRITICAL), c.get(Status.UNKNOWN), rows);
+                <p>%d hosts: %d OK, %d WARNING, %d CRITICAL, %d UNKNOWN; run at %s, inventory read with %s. Fill is the fullest
+                network namespace's count against nf_conntrack_max; memory is the table at max against the budget.</p>
+                %s%s</body></html>
+                """.formatted(outcomes.size(), c.get(Status.OK), c.get(Status.WARNING), c.get(Status.CRITICAL), c.get(Status.UNKNOWN),
+                escape(generatedAt.toString()), escape(inventorySource), open, folded);
+    }
+
+    private static String row(Outcome o) {
+        String css = o.status().name().toLowerCase(Locale.ROOT);
+        if (o.result() == null) {
+            return "<tr><td>" + escape(o.host()) + "</td><td></td><td class=\"" + css + "\">UNKNOWN</td><td colspan=\"3\">"
+                    + escape(o.error()) + "</td></tr>\n";
+        }
+        JsonObject u = o.result().getAsJsonObject("usage");
+        JsonObject m = o.result().getAsJsonObject("memory");
+        double fill = fill(o);
+        JsonElement atMax = m.get("table_bytes_at_max");
+        double budget = atMax.isJsonNull() ? 1 : m.get("budget_bytes").getAsLong() == 0 ? 0
+                : (double) atMax.getAsLong() / m.get("budget_bytes").getAsLong();
+        String node = Printable.of(text(o.result(), "host")) + " (" + Printable.of(text(o.result(), "kernel")) + ")";
+        return "<tr><td>" + escape(o.host()) + "</td><td>" + escape(node) + "</td><td class=\"" + css + "\">" + o.status().name() + "</td>"
+                + bar(fill, "%d of %d (%.1f%%)".formatted(u.get("fullest_count").getAsLong(), u.get("max").getAsLong(), fill * 100))
+                + bar(budget, "%s of %s (%.0f%%)".formatted(atMax(m), Units.formatBytes(m.get("budget_bytes").getAsLong()), budget * 100))
+                + "<td>" + escape(reasons(o.result())) + "</td></tr>\n";
+    }
+
+    private static String text(JsonObject o, String key) {
+        JsonElement e = o.get(key);
+        return e == null || e.isJsonNull() ? "?" : e.getAsString();
     }
 
     private static String bar(double ratio, String label) {

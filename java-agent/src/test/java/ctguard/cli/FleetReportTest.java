@@ -26,7 +26,7 @@ class FleetReportTest {
             new FleetReport.Outcome("down", null, "cannot connect to 10.0.0.9:22: connection refused"),
             new FleetReport.Outcome("crit", result("CRITICAL", 0.95), null),
             new FleetReport.Outcome("warn", result("WARNING", 0.80), null),
-            new FleetReport.Outcome("ok2", result("OK", 0.50), null)), "yaml");
+            new FleetReport.Outcome("ok2", result("OK", 0.50), null)), "yaml", java.time.Instant.parse("2026-12-01T21:00:00Z"));
 
     @Test
     void worstFirstWithUnreachableAsUnknown() {
@@ -56,11 +56,22 @@ class FleetReportTest {
         assertTrue(html.contains("width:95.0%"), html);
     }
 
+    @Test
+    void thePageShowsProblemNodesFirstFoldsTheOkOnesAndSaysWhenAndFromWhat() {
+        String html = report.html();
+        assertTrue(html.contains("run at 2026-12-01T21:00:00Z, inventory read with yaml"), html);
+        int details = html.indexOf("<details><summary>2 OK node(s)</summary>");
+        assertTrue(details > 0, html);
+        assertTrue(html.indexOf("<td>crit</td>") < details && html.indexOf("<td>down</td>") < details && html.indexOf("<td>warn</td>") < details, html);
+        assertTrue(html.indexOf("<td>ok1</td>") > details && html.indexOf("<td>ok2</td>") > details, html);
+        assertTrue(html.contains("<td>node (?)</td>"), "the node's own hostname and kernel");
+    }
+
     /** A host's stderr with escape sequences and carriage returns cannot paint a fake OK row over the real one. */
     @Test
     void whatAHostSentCannotRewriteTheTerminal() {
         FleetReport hostile = new FleetReport(List.of(new FleetReport.Outcome("evil\u001b[1A", null,
-                "ssh failed: \r\u001b[2Kevil      OK        0/262144   0.0%")), "yaml");
+                "ssh failed: \r\u001b[2Kevil      OK        0/262144   0.0%")), "yaml", java.time.Instant.EPOCH);
         String table = hostile.table(new Colors(false));
         assertFalse(table.contains("\u001b") || table.contains("\r"), table);
         assertTrue(table.contains("\\x0d\\x1b[2Kevil"), table);
