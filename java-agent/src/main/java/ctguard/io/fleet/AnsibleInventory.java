@@ -222,10 +222,15 @@ final class AnsibleInventory {
         return map;
     }
 
-    /** The one line of ansible-inventory's stderr that says what went wrong, and the first parse failure. */
+    /** What a plugin says of a source in another format (auto of a plain YAML file, ini of YAML, yaml of INI). */
+    private static final List<String> NOT_THIS_PLUGIN = List.of("no root 'plugin' key found", "is normally a sign this is a YAML file",
+            "YAML inventory has invalid structure", "Unable to parse", "does not have a valid extension", "is not a valid YAML inventory plugin");
+
+    /** The one line of ansible-inventory's stderr that says what went wrong, and the parse failure of the plugin the source is for. */
     static String reason(String stderr) {
         String error = null;
         String cause = null;
+        boolean causeIsNotForThisPlugin = false;
         String last = null;
         for (String line : stderr.split("\n")) {
             String l = line.strip();
@@ -236,8 +241,14 @@ final class AnsibleInventory {
             if (error == null && (l.startsWith("[ERROR]:") || l.startsWith("ERROR!"))) {
                 error = l.substring(l.indexOf(l.startsWith("ERROR!") ? '!' : ':') + 1).strip();
             }
-            if (cause == null && l.startsWith("[WARNING]:") && (l.contains("Failed to parse") || l.contains("Unable to parse"))) {
-                cause = l.substring(l.indexOf(':') + 1).strip();
+            if (l.startsWith("[WARNING]:") && (l.contains("Failed to parse") || l.contains("Unable to parse"))) {
+                String failure = l.substring(l.indexOf(':') + 1).strip();
+                // Ansible tries every plugin on every source; the failures that only say "not my format" hide the real one
+                boolean notForThisPlugin = NOT_THIS_PLUGIN.stream().anyMatch(failure::contains);
+                if (cause == null || causeIsNotForThisPlugin && !notForThisPlugin) {
+                    cause = failure;
+                    causeIsNotForThisPlugin = notForThisPlugin;
+                }
             }
         }
         String reason = error != null ? error + (cause != null ? " (" + cause + ")" : "")

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -169,6 +170,15 @@ class InventoryLoaderAnsibleTest {
         Inventory templates = ansible.read(Inventories.resource("templates"));
         assertEquals(InventoryLoaderTest.YAML.read(Inventories.resource("templates")).hosts(), templates.hosts());
         assertTrue(templates.warnings().stream().anyMatch(w -> w.contains("is a Jinja2 template")), templates.warnings().toString());
+    }
+
+    /** Ansible tries every plugin; the message is the one of the plugin the file is for, as Ansible printed it. */
+    @Test
+    void realAnsibleInventorysOwnErrorForALoopOfGroups() {
+        InventoryLoader ansible = real();
+        CtguardException e = assertThrows(CtguardException.class, () -> ansible.read(Inventories.resource("loop")));
+        assertTrue(e.getMessage().contains("Adding group 'a' as child to 'c' creates a recursive dependency loop"), e.getMessage());
+        assertFalse(e.getMessage().contains("no root 'plugin' key found"), e.getMessage());
     }
 
     @Test
