@@ -17,7 +17,9 @@ import ctguard.core.fleet.HostPattern;
 import ctguard.core.fleet.Inventory;
 import ctguard.core.fleet.InventoryHost;
 import ctguard.io.fleet.InventoryLoader;
+import ctguard.core.fleet.HostFailure;
 import ctguard.io.fleet.ssh.AgentAnswer;
+import ctguard.io.fleet.ssh.SshException;
 import ctguard.io.fleet.ssh.SshNodeReader;
 import ctguard.io.fleet.ssh.SshOptions;
 import picocli.CommandLine.Command;
@@ -172,11 +174,24 @@ final class FleetCommand implements java.util.concurrent.Callable<Integer> {
             }
             Result result = new Check(Kernel.readOnly(node), log, CounterHistory.NONE, Waiter.SYSTEM)
                     .run(new Check.Options(policy, memoryBudget, sinceWindow));
-            return new FleetReport.Outcome(host.name(), JsonRenderer.object(result), null);
+            return FleetReport.Outcome.of(host.name(), result);
+        } catch (SshException e) {
+            return FleetReport.Outcome.failed(host.name(), new HostFailure(e.failureKind(), endpoint(reader, host, options), e.getMessage()));
         } catch (CtguardException e) {
-            return new FleetReport.Outcome(host.name(), null, e.getMessage());
+            // the node's figures could not be judged (impossible values, nf_conntrack not loaded there)
+            HostFailure.Kind kind = e.exitCode() == ExitCode.DATA_ERROR ? HostFailure.Kind.BAD_OUTPUT : HostFailure.Kind.FAILED;
+            return FleetReport.Outcome.failed(host.name(), new HostFailure(kind, endpoint(reader, host, options), e.getMessage()));
         } catch (RuntimeException e) {
-            return new FleetReport.Outcome(host.name(), null, "failed: " + e);
+            return FleetReport.Outcome.failed(host.name(), new HostFailure(HostFailure.Kind.FAILED, endpoint(reader, host, options), "failed: " + e));
+        }
+    }
+
+    /** Where the host was (or would have been) reached, for the report; null when not even that resolves. */
+    private static String endpoint(SshNodeReader reader, InventoryHost host, SshOptions options) {
+        try {
+            return reader.target(host.name(), host.address(), host.port(), host.user(), host.identityFile(), options).endpoint();
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 

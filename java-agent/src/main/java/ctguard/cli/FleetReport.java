@@ -1,44 +1,66 @@
 package ctguard.cli;
 
-import ctguard.core.Printable;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import ctguard.core.ConntrackStats;
+import ctguard.core.Memory;
+import ctguard.core.Printable;
+import ctguard.core.Result;
 import ctguard.core.Status;
+import ctguard.core.TunableChange;
+import ctguard.core.Tunables;
 import ctguard.core.Units;
+import ctguard.core.Usage;
+import ctguard.core.Verdict;
+import ctguard.core.fleet.HostFailure;
 
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
-/** The fleet's outcomes rendered as a table, one ctguard-fleet/v1 JSON object, or a self-contained page. */
+/**
+ * The fleet's outcomes rendered as a table, one ctguard-fleet/v1 JSON object, or a self-contained page,
+ * all from the typed results (the same Result a local check renders).
+ */
 final class FleetReport {
     static final String SCHEMA = "ctguard-fleet/v1";
     private static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
 
-    /** One host: its ctguard/v1 result, or the reason it could not be read. */
-    /** A host's outcome; its name and error came from the inventory or the host, so they are made printable here, once. */
-    record Outcome(String host, JsonObject result, String error) {
+    /** One host: its check result, or why it has none. Its inventory name is made printable here, once. */
+    record Outcome(String host, Result result, HostFailure failure) {
         Outcome {
             host = Printable.of(host);
-            error = Printable.of(error);
+        }
+
+        static Outcome of(String host, Result result) {
+            return new Outcome(host, result, null);
+        }
+
+        static Outcome failed(String host, HostFailure failure) {
+            return new Outcome(host, null, failure);
         }
 
         Status status() {
-            return result == null ? Status.UNKNOWN : Status.valueOf(result.getAsJsonObject("verdict").get("status").getAsString());
+            return result == null ? Status.UNKNOWN : result.verdict().status();
+        }
+
+        String error() {
+            return failure == null ? null : failure.message();
         }
     }
 
     private final List<Outcome> outcomes;
     private final String inventorySource;
-    private final java.time.Instant generatedAt;
+    private final Instant generatedAt;
 
     /** @param generatedAt when the run was made, shown on the page */
-    FleetReport(List<Outcome> outcomes, String inventorySource, java.time.Instant generatedAt) {
+    FleetReport(List<Outcome> outcomes, String inventorySource, Instant generatedAt) {
         this.outcomes = outcomes;
         this.inventorySource = inventorySource;
         this.generatedAt = generatedAt;
@@ -69,16 +91,28 @@ final class FleetReport {
         return counts;
     }
 
+    /** Hosts without a result, by kind of failure. */
+    Map<HostFailure.Kind, Long> failures() {
+        Map<HostFailure.Kind, Long> byKind = new EnumMap<>(HostFailure.Kind.class);
+        outcomes.stream().filter(o -> o.failure() != null).forEach(o -> byKind.merge(o.failure().kind(), 1L, Long::sum));
+        return byKind;
+    }
+
     String json() {
         JsonObject root = new JsonObject();
         root.addProperty("schema", SCHEMA);
         JsonObject summary = new JsonObject();
         summary.addProperty("hosts", outcomes.size());
         counts().forEach((s, n) -> summary.addProperty(s.name().toLowerCase(Locale.ROOT), n));
-        summary.addProperty("unreachable", outcomes.stream().filter(o -> o.error() != null).count());
+        Map<HostFailure.Kind, Long> failures = failures();
+        summary.addProperty("unreachable", failures.getOrDefault(HostFailure.Kind.UNREACHABLE, 0L));
+        JsonObject failed = new JsonObject();
+        failures.forEach((kind, n) -> failed.addProperty(kind.name().toLowerCase(Locale.ROOT), n));
+        summary.add("failed", failed);
         summary.addProperty("worst", worst().name());
         summary.addProperty("exit_code", worst().exitCode().code());
         summary.addProperty("inventory_source", inventorySource);
+        summary.addProperty("generated_at", generatedAt.toString());
         root.add("summary", summary);
         JsonArray hosts = new JsonArray();
         for (Outcome o : worstFirst()) {
@@ -86,9 +120,11 @@ final class FleetReport {
             h.addProperty("host", o.host());
             if (o.result() != null) {
                 // the inventory name is "host"; the node's own name from its result becomes "hostname"
-                o.result().entrySet().forEach(e -> h.add(e.getKey().equals("host") ? "hostname" : e.getKey(), e.getValue()));
+                JsonRenderer.object(o.result()).entrySet().forEach(e -> h.add(e.getKey().equals("host") ? "hostname" : e.getKey(), e.getValue()));
             } else {
-                h.addProperty("error", o.error());
+                h.addProperty("error", o.failure().message());
+                h.addProperty("error_kind", o.failure().kind().name().toLowerCase(Locale.ROOT));
+                h.addProperty("endpoint", o.failure().endpoint());
             }
             hosts.add(h);
         }
@@ -107,20 +143,20 @@ final class FleetReport {
                 out.append(String.format(Locale.ROOT, "%-" + width + "s  %s  %s%n", o.host(), verdict, o.error()));
                 continue;
             }
-            JsonObject u = o.result().getAsJsonObject("usage");
-            JsonObject m = o.result().getAsJsonObject("memory");
-            JsonElement stats = o.result().get("stats");
-            String drops = stats == null || stats.isJsonNull() ? "n/a" : stats.getAsJsonObject().get("drop").toString();
-            JsonObject timeWait = o.result().getAsJsonObject("tunables").getAsJsonObject("nf_conntrack_tcp_timeout_time_wait");
+            Usage u = o.result().usage();
+            ConntrackStats stats = o.result().stats();
+            TunableChange timeWait = o.result().tunables().get(Tunables.TIME_WAIT);
             out.append(String.format(Locale.ROOT, "%-" + width + "s  %s  %19s  %5.1f%%  %9d  %6.2f  %8s  %9s  %10s%n",
-                    o.host(), verdict, u.get("fullest_count").getAsLong() + "/" + u.get("max").getAsLong(),
-                    fill(o) * 100, u.get("buckets").getAsLong(), u.get("entries_per_bucket").getAsDouble(), drops,
-                    timeWait == null ? "n/a" : timeWait.get("after").getAsString() + "s", atMax(m)));
+                    o.host(), verdict, u.fullestCount() + "/" + (u.unlimited() ? "unlimited" : u.max()),
+                    fill(o) * 100, u.buckets(), u.entriesPerBucket(), stats == null || stats.drop() == null ? "n/a" : stats.drop(),
+                    timeWait == null ? "n/a" : timeWait.after() + "s", atMax(o.result().memory())));
         }
         Map<Status, Integer> c = counts();
-        out.append(String.format(Locale.ROOT, "%n%d hosts: %d OK, %d WARNING, %d CRITICAL, %d UNKNOWN (%d unreachable or failed); inventory read with %s%n",
-                outcomes.size(), c.get(Status.OK), c.get(Status.WARNING), c.get(Status.CRITICAL), c.get(Status.UNKNOWN),
-                outcomes.stream().filter(o -> o.error() != null).count(), inventorySource));
+        Map<HostFailure.Kind, Long> failures = failures();
+        String failed = failures.isEmpty() ? "none failed" : failures.entrySet().stream()
+                .map(e -> e.getValue() + " " + e.getKey().name().toLowerCase(Locale.ROOT).replace('_', ' ')).collect(Collectors.joining(", "));
+        out.append(String.format(Locale.ROOT, "%n%d hosts: %d OK, %d WARNING, %d CRITICAL, %d UNKNOWN (%s); inventory read with %s%n",
+                outcomes.size(), c.get(Status.OK), c.get(Status.WARNING), c.get(Status.CRITICAL), c.get(Status.UNKNOWN), failed, inventorySource));
         return out.toString();
     }
 
@@ -166,22 +202,15 @@ final class FleetReport {
             return "<tr><td>" + escape(o.host()) + "</td><td></td><td class=\"" + css + "\">UNKNOWN</td><td colspan=\"3\">"
                     + escape(o.error()) + "</td></tr>\n";
         }
-        JsonObject u = o.result().getAsJsonObject("usage");
-        JsonObject m = o.result().getAsJsonObject("memory");
+        Usage u = o.result().usage();
+        Memory m = o.result().memory();
         double fill = fill(o);
-        JsonElement atMax = m.get("table_bytes_at_max");
-        double budget = atMax.isJsonNull() ? 1 : m.get("budget_bytes").getAsLong() == 0 ? 0
-                : (double) atMax.getAsLong() / m.get("budget_bytes").getAsLong();
-        String node = Printable.of(text(o.result(), "host")) + " (" + Printable.of(text(o.result(), "kernel")) + ")";
+        double budget = m.unbounded() ? 1 : m.budgetBytes() == 0 ? 0 : (double) m.tableBytesAtMax() / m.budgetBytes();
+        String node = o.result().host() + " (" + o.result().kernel() + ")";
         return "<tr><td>" + escape(o.host()) + "</td><td>" + escape(node) + "</td><td class=\"" + css + "\">" + o.status().name() + "</td>"
-                + bar(fill, "%d of %d (%.1f%%)".formatted(u.get("fullest_count").getAsLong(), u.get("max").getAsLong(), fill * 100))
-                + bar(budget, "%s of %s (%.0f%%)".formatted(atMax(m), Units.formatBytes(m.get("budget_bytes").getAsLong()), budget * 100))
-                + "<td>" + escape(reasons(o.result())) + "</td></tr>\n";
-    }
-
-    private static String text(JsonObject o, String key) {
-        JsonElement e = o.get(key);
-        return e == null || e.isJsonNull() ? "?" : e.getAsString();
+                + bar(fill, u.unlimited() ? "%d, no limit".formatted(u.fullestCount()) : "%d of %d (%.1f%%)".formatted(u.fullestCount(), u.max(), fill * 100))
+                + bar(budget, "%s of %s (%.0f%%)".formatted(atMax(m), Units.formatBytes(m.budgetBytes()), budget * 100))
+                + "<td>" + escape(reasons(o.result().verdict())) + "</td></tr>\n";
     }
 
     private static String bar(double ratio, String label) {
@@ -191,26 +220,18 @@ final class FleetReport {
                 .formatted(clamped * 100, colour, escape(label));
     }
 
-    private static String reasons(JsonObject result) {
-        StringBuilder s = new StringBuilder();
-        for (JsonElement r : result.getAsJsonObject("verdict").getAsJsonArray("reasons")) {
-            if (s.length() > 0) {
-                s.append("; ");
-            }
-            s.append(r.getAsJsonObject().get("message").getAsString());
-        }
-        return s.toString();
+    private static String reasons(Verdict verdict) {
+        return verdict.reasons().stream().map(Verdict.Reason::message).collect(Collectors.joining("; "));
     }
 
     /** The fullest namespace's fill; an unlimited max (0) has none and sorts as empty. */
+    /** The fullest namespace's fill; an unlimited max (0) has none and sorts as empty. */
     private static double fill(Outcome o) {
-        JsonElement ratio = o.result() == null ? null : o.result().getAsJsonObject("usage").get("fullest_fill_ratio");
-        return ratio == null || ratio.isJsonNull() ? 0 : ratio.getAsDouble();
+        return o.result() == null || o.result().usage().unlimited() ? 0 : o.result().usage().fullestFillRatio();
     }
 
-    private static String atMax(JsonObject memory) {
-        JsonElement bytes = memory.get("table_bytes_at_max");
-        return bytes.isJsonNull() ? "unbounded" : Units.formatBytes(bytes.getAsLong());
+    private static String atMax(Memory memory) {
+        return memory.unbounded() ? "unbounded" : Units.formatBytes(memory.tableBytesAtMax());
     }
 
     static String escape(String s) {

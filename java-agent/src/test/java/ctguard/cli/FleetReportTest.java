@@ -2,35 +2,59 @@ package ctguard.cli;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import ctguard.core.Check;
+import ctguard.core.CheckPolicy;
+import ctguard.core.ConntrackStats;
+import ctguard.core.CounterHistory;
+import ctguard.core.EntrySize;
+import ctguard.core.Kernel;
+import ctguard.core.KernelLog;
+import ctguard.core.LogScan;
+import ctguard.core.MemoryBudget;
+import ctguard.core.NetnsDirectory;
+import ctguard.core.NodeState;
+import ctguard.core.Result;
 import ctguard.core.Status;
+import ctguard.core.TunableState;
+import ctguard.core.Tunables;
+import ctguard.core.Waiter;
+import ctguard.core.fleet.HostFailure;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FleetReportTest {
-    private static JsonObject result(String status, double fill) {
-        return JsonParser.parseString("""
-                {"host":"node","verdict":{"status":"%s","reasons":[{"status":"%s","code":"fill","message":"m <b>"}]},
-                 "usage":{"fullest_count":%d,"max":1000,"buckets":1000,"entries_per_bucket":0.5,"fullest_fill_ratio":%s},
-                 "memory":{"table_bytes_at_max":1048576,"budget_bytes":2097152},"stats":{"drop":0},
-                 "tunables":{"nf_conntrack_tcp_timeout_time_wait":{"after":60}}}""".formatted(status, status, (long) (fill * 1000), fill))
-                .getAsJsonObject();
+    /** A node judged by the real check: fill decides the verdict (75 % WARNING, 90 % CRITICAL). */
+    private static Result result(double fill) {
+        Map<String, TunableState> tunables = new LinkedHashMap<>();
+        tunables.put(Tunables.MAX, new TunableState(Tunables.MAX, 1000, true, null));
+        tunables.put(Tunables.BUCKETS, new TunableState(Tunables.BUCKETS, 1024, true, null));
+        tunables.put(Tunables.TIME_WAIT, new TunableState(Tunables.TIME_WAIT, 60, true, null));
+        NodeState node = new NodeState("node<b>", "6.18", (long) (fill * 1000), tunables, 1024L, new ConntrackStats(0L, 0L, 0L, 0L, 0L, 0L),
+                null, 16L << 30, EntrySize.of(256L, "test", false), true, "net:[4026531833]", true, List.of(), null, NetnsDirectory.UNKNOWN, null);
+        KernelLog quiet = since -> LogScan.unreadable("none", 0, "not searched");
+        return new Check(Kernel.readOnly(node), quiet, CounterHistory.NONE, Waiter.SYSTEM)
+                .run(new Check.Options(CheckPolicy.DEFAULT, MemoryBudget.DEFAULT, Duration.ofHours(1)));
     }
 
     private final FleetReport report = new FleetReport(List.of(
-            new FleetReport.Outcome("ok1", result("OK", 0.10), null),
-            new FleetReport.Outcome("down", null, "cannot connect to 10.0.0.9:22: connection refused"),
-            new FleetReport.Outcome("crit", result("CRITICAL", 0.95), null),
-            new FleetReport.Outcome("warn", result("WARNING", 0.80), null),
-            new FleetReport.Outcome("ok2", result("OK", 0.50), null)), "yaml", java.time.Instant.parse("2026-12-01T21:00:00Z"));
+            FleetReport.Outcome.of("ok1", result(0.10)),
+            FleetReport.Outcome.failed("down", new HostFailure(HostFailure.Kind.UNREACHABLE, "10.0.0.9:22", "cannot connect to 10.0.0.9:22: connection refused")),
+            FleetReport.Outcome.of("crit", result(0.95)),
+            FleetReport.Outcome.failed("badkey", new HostFailure(HostFailure.Kind.HOST_KEY, "10.0.0.8:22", "host key for badkey CHANGED")),
+            FleetReport.Outcome.of("warn", result(0.80)),
+            FleetReport.Outcome.of("ok2", result(0.50))), "yaml", java.time.Instant.parse("2026-12-01T21:00:00Z"));
 
     @Test
     void worstFirstWithUnreachableAsUnknown() {
-        assertEquals(List.of("crit", "down", "warn", "ok2", "ok1"), report.worstFirst().stream().map(FleetReport.Outcome::host).toList());
+        assertEquals(List.of("crit", "badkey", "down", "warn", "ok2", "ok1"), report.worstFirst().stream().map(FleetReport.Outcome::host).toList());
         assertEquals(Status.CRITICAL, report.worst());
     }
 
@@ -38,21 +62,25 @@ class FleetReportTest {
     void jsonKeepsTheInventoryNameAsHost() {
         JsonObject o = JsonParser.parseString(report.json()).getAsJsonObject();
         assertEquals("ctguard-fleet/v1", o.get("schema").getAsString());
-        assertEquals(1, o.getAsJsonObject("summary").get("unreachable").getAsInt());
+        assertEquals(1, o.getAsJsonObject("summary").get("unreachable").getAsInt(), "only the unreachable host, not the refused key");
+        assertEquals(1, o.getAsJsonObject("summary").getAsJsonObject("failed").get("host_key").getAsInt());
         JsonObject first = o.getAsJsonArray("hosts").get(0).getAsJsonObject();
         assertEquals("crit", first.get("host").getAsString());
-        assertEquals("node", first.get("hostname").getAsString());
-        assertTrue(o.getAsJsonArray("hosts").get(1).getAsJsonObject().get("error").getAsString().contains("refused"));
+        assertEquals("node<b>", first.get("hostname").getAsString());
+        JsonObject down = o.getAsJsonArray("hosts").get(2).getAsJsonObject();
+        assertTrue(down.get("error").getAsString().contains("refused"));
+        assertEquals("unreachable", down.get("error_kind").getAsString());
+        assertEquals("10.0.0.9:22", down.get("endpoint").getAsString());
     }
 
     @Test
     void tableListsEveryHostAndTheHtmlIsSelfContainedAndEscaped() {
         String table = report.table(new Colors(false));
-        assertTrue(table.contains("down  UNKNOWN   cannot connect"), table);
-        assertTrue(table.contains("5 hosts: 2 OK, 1 WARNING, 1 CRITICAL, 1 UNKNOWN (1 unreachable or failed)"), table);
+        assertTrue(table.contains("down    UNKNOWN   cannot connect"), table);
+        assertTrue(table.contains("6 hosts: 2 OK, 1 WARNING, 1 CRITICAL, 2 UNKNOWN (1 unreachable, 1 host key)"), table);
         String html = report.html();
         assertFalse(html.contains("http://") || html.contains("https://") || html.contains("<script src") || html.contains("<link"));
-        assertTrue(html.contains("m &lt;b&gt;"));
+        assertTrue(html.contains("node&lt;b&gt; (6.18)"), html);
         assertTrue(html.contains("width:95.0%"), html);
     }
 
@@ -61,17 +89,18 @@ class FleetReportTest {
         String html = report.html();
         assertTrue(html.contains("run at 2026-12-01T21:00:00Z, inventory read with yaml"), html);
         int details = html.indexOf("<details><summary>2 OK node(s)</summary>");
+        assertTrue(html.indexOf("<td>badkey</td>") < details, html);
         assertTrue(details > 0, html);
         assertTrue(html.indexOf("<td>crit</td>") < details && html.indexOf("<td>down</td>") < details && html.indexOf("<td>warn</td>") < details, html);
         assertTrue(html.indexOf("<td>ok1</td>") > details && html.indexOf("<td>ok2</td>") > details, html);
-        assertTrue(html.contains("<td>node (?)</td>"), "the node's own hostname and kernel");
+        assertTrue(html.contains("<td>node&lt;b&gt; (6.18)</td>"), "the node's own hostname and kernel");
     }
 
     /** A host's stderr with escape sequences and carriage returns cannot paint a fake OK row over the real one. */
     @Test
     void whatAHostSentCannotRewriteTheTerminal() {
-        FleetReport hostile = new FleetReport(List.of(new FleetReport.Outcome("evil\u001b[1A", null,
-                "ssh failed: \r\u001b[2Kevil      OK        0/262144   0.0%")), "yaml", java.time.Instant.EPOCH);
+        FleetReport hostile = new FleetReport(List.of(FleetReport.Outcome.failed("evil\u001b[1A", new HostFailure(HostFailure.Kind.FAILED, null,
+                "ssh failed: \r\u001b[2Kevil      OK        0/262144   0.0%"))), "yaml", java.time.Instant.EPOCH);
         String table = hostile.table(new Colors(false));
         assertFalse(table.contains("\u001b") || table.contains("\r"), table);
         assertTrue(table.contains("\\x0d\\x1b[2Kevil"), table);

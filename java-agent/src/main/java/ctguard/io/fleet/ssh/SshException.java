@@ -60,6 +60,19 @@ public final class SshException extends CtguardException {
         return host;
     }
 
+    /** The kind of host failure a fleet report counts this as. */
+    public ctguard.core.fleet.HostFailure.Kind failureKind() {
+        return switch (kind) {
+            case CONNECT -> ctguard.core.fleet.HostFailure.Kind.UNREACHABLE;
+            case HOST_KEY_UNKNOWN, HOST_KEY_CHANGED, HOST_KEY_REVOKED -> ctguard.core.fleet.HostFailure.Kind.HOST_KEY;
+            case AUTH -> ctguard.core.fleet.HostFailure.Kind.AUTH;
+            case COMMAND_TIMEOUT -> ctguard.core.fleet.HostFailure.Kind.TIMEOUT;
+            case BAD_OUTPUT -> ctguard.core.fleet.HostFailure.Kind.BAD_OUTPUT;
+            case CONFIG -> ctguard.core.fleet.HostFailure.Kind.CONFIG;
+            case COMMAND_FAILED, SSH -> ctguard.core.fleet.HostFailure.Kind.FAILED;
+        };
+    }
+
     /** The node could not be reached at all (as opposed to reached and refused or failed). */
     public boolean unreachable() {
         return kind == Kind.CONNECT;
