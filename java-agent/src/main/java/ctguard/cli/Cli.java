@@ -18,7 +18,7 @@ public final class Cli {
      */
     public static int execute(CommandLine cl, String... args) {
         try {
-            ConfigFile config = ConfigFile.locate(args, System.getenv(ConfigFile.ENVIRONMENT));
+            ConfigFile config = ConfigFile.locate(args, System.getenv(ConfigFile.ENVIRONMENT), cl.getSubcommands().keySet());
             config.rejectUnknownKeys(cl);
             cl.setDefaultValueProvider(config);
         } catch (CtguardException e) {

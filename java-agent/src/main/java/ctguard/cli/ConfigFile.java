@@ -34,28 +34,29 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
     static final String DEFAULT_PATH = "/etc/conntrack-guard/ctguard.yml";
     static final String ENVIRONMENT = "CTGUARD_CONFIG";
     private static final int MAX_BYTES = 64 * 1024;
-    private static final Set<String> COMMANDS = Set.of("status", "check", "plan", "prepare", "tune", "restore", "persist");
-
     private final Map<String, Object> values;
+    /** The command names, from the command tree: a section named after one of them is that command's. */
+    private final Set<String> commands;
 
-    private ConfigFile(Map<String, Object> values) {
+    private ConfigFile(Map<String, Object> values, Set<String> commands) {
         this.values = values;
+        this.commands = commands;
     }
 
     /**
      * The file named by --config, else by $CTGUARD_CONFIG, else the node's default path (under --root)
      * when it exists. Read before picocli parses, since it supplies the defaults of that parse.
      */
-    static ConfigFile locate(String[] args, String environment) {
+    static ConfigFile locate(String[] args, String environment, Set<String> commands) {
         String explicit = argument(args, "--config");
         if (explicit != null) {
-            return load(Path.of(explicit), true);
+            return load(Path.of(explicit), true, commands);
         }
         if (environment != null && !environment.isBlank()) {
-            return load(Path.of(environment), true);
+            return load(Path.of(environment), true, commands);
         }
         String root = argument(args, "--root");
-        return load(Path.of(root == null ? "/" : root).resolve(DEFAULT_PATH.substring(1)), false);
+        return load(Path.of(root == null ? "/" : root).resolve(DEFAULT_PATH.substring(1)), false, commands);
     }
 
     private static String argument(String[] args, String option) {
@@ -73,17 +74,17 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
         return null;
     }
 
-    static ConfigFile none() {
-        return new ConfigFile(Map.of());
+    static ConfigFile none(Set<String> commands) {
+        return new ConfigFile(Map.of(), commands);
     }
 
     /** The explicit path must exist; the default path is used only when present. */
-    static ConfigFile load(Path path, boolean explicit) {
+    static ConfigFile load(Path path, boolean explicit, Set<String> commands) {
         if (!Files.isRegularFile(path)) {
             if (explicit) {
                 throw CtguardException.usage("--config: " + path + " is not a readable file");
             }
-            return none();
+            return none(commands);
         }
         try {
             if (Files.size(path) > MAX_BYTES) {
@@ -98,14 +99,14 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
                 root = new Yaml(new SafeConstructor(limits)).load(in);
             }
             if (root == null) {
-                return none();
+                return none(commands);
             }
             if (!(root instanceof Map<?, ?> map)) {
                 throw bad(path, "it must be a mapping of option names to values");
             }
             Map<String, Object> values = new LinkedHashMap<>();
             map.forEach((k, v) -> values.put(String.valueOf(k), v));
-            return validated(path, values);
+            return validated(path, values, commands);
         } catch (YAMLException e) {
             throw bad(path, firstLine(e.getMessage()));
         } catch (IOException e) {
@@ -113,9 +114,9 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
         }
     }
 
-    private static ConfigFile validated(Path path, Map<String, Object> values) {
+    private static ConfigFile validated(Path path, Map<String, Object> values, Set<String> commands) {
         for (Map.Entry<String, Object> e : values.entrySet()) {
-            if (COMMANDS.contains(e.getKey())) {
+            if (commands.contains(e.getKey())) {
                 if (!(e.getValue() instanceof Map<?, ?> section)) {
                     throw bad(path, "section '" + e.getKey() + "' must be a mapping");
                 }
@@ -124,7 +125,7 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
                 scalar(path, e.getKey(), e.getValue());
             }
         }
-        return new ConfigFile(values);
+        return new ConfigFile(values, commands);
     }
 
     private static void scalar(Path path, String key, Object value) {
@@ -151,7 +152,7 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
     /** Names in the file that match no option of the command they are meant for: typos. */
     void rejectUnknownKeys(CommandLine top) {
         for (Map.Entry<String, Object> e : values.entrySet()) {
-            if (COMMANDS.contains(e.getKey())) {
+            if (commands.contains(e.getKey())) {
                 CommandSpec spec = top.getSubcommands().get(e.getKey()).getCommandSpec();
                 for (Object key : ((Map<?, ?>) e.getValue()).keySet()) {
                     if (spec.findOption("--" + key) == null) {

@@ -87,6 +87,9 @@ final class FleetCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     LogWindowOption window;
 
+    @Mixin
+    RunOptions run;
+
     @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML page with a bar per node for fill and memory budget.")
     String html;
 
@@ -95,9 +98,6 @@ final class FleetCommand implements java.util.concurrent.Callable<Integer> {
 
     @Mixin
     BudgetOption budget;
-
-    @Option(names = "--debug", description = "Show stack traces of errors.")
-    boolean debug;
 
     @Override
     public Integer call() {

@@ -580,4 +580,17 @@ class CliTest {
         assertEquals(65, check.exit(), edit + ": " + check.err());
         assertTrue(check.err().contains("outside what a kernel reports") || check.err().contains("not an integer"), check.err());
     }
+
+    /** The config file's sections are the command tree's: a fleet section is fleet's, and breaks no other command. */
+    @Test
+    void aFleetSectionInTheConfigFileIsFleetsAndFleetTakesConfigAndDebug() throws IOException {
+        Path config = Files.writeString(root.resolve("ctguard.yml"), "fleet:\n  forks: 0\ncheck:\n  warn-fill: 70%\n");
+        Run status = ctguard("status", "--config", config.toString());
+        assertEquals(0, status.exit(), status.err());
+        Run fleet = Run.inProcess("fleet", "--config", config.toString(), "--debug", "-i", root.resolve("no-such-inventory").toString());
+        assertEquals(64, fleet.exit(), fleet.err());
+        assertTrue(fleet.err().contains("--forks: 0 is out of range"), "the fleet section's value reached fleet: " + fleet.err());
+        Files.writeString(config, "fleet:\n  no-such-option: 1\n");
+        assertTrue(ctguard("status", "--config", config.toString()).err().contains("'fleet.no-such-option' is not an option of ctguard fleet"));
+    }
 }
