@@ -2,18 +2,14 @@ package ctguard.cli;
 
 import ctguard.core.CtguardException;
 import ctguard.core.ExitCode;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
+import ctguard.io.SafeYaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -34,6 +30,7 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
     static final String DEFAULT_PATH = "/etc/conntrack-guard/ctguard.yml";
     static final String ENVIRONMENT = "CTGUARD_CONFIG";
     private static final int MAX_BYTES = 64 * 1024;
+    private static final int MAX_ALIASES = 10;
     private final Map<String, Object> values;
     /** The command names, from the command tree: a section named after one of them is that command's. */
     private final Set<String> commands;
@@ -86,32 +83,23 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
             }
             return none(commands);
         }
+        Object root;
         try {
-            if (Files.size(path) > MAX_BYTES) {
-                throw bad(path, "it is larger than " + MAX_BYTES + " bytes");
-            }
-            LoaderOptions limits = new LoaderOptions();
-            limits.setMaxAliasesForCollections(10);
-            limits.setAllowDuplicateKeys(false);
-            limits.setCodePointLimit(MAX_BYTES);
-            Object root;
-            try (Reader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-                root = new Yaml(new SafeConstructor(limits)).load(in);
-            }
-            if (root == null) {
-                return none(commands);
-            }
-            if (!(root instanceof Map<?, ?> map)) {
-                throw bad(path, "it must be a mapping of option names to values");
-            }
-            Map<String, Object> values = new LinkedHashMap<>();
-            map.forEach((k, v) -> values.put(String.valueOf(k), v));
-            return validated(path, values, commands);
-        } catch (YAMLException e) {
-            throw bad(path, firstLine(e.getMessage()));
+            root = SafeYaml.load(path, MAX_BYTES, MAX_ALIASES, SafeConstructor::new);
+        } catch (SafeYaml.Refused e) {
+            throw bad(path, e.getMessage());
         } catch (IOException e) {
             throw bad(path, e.getMessage());
         }
+        if (root == null) {
+            return none(commands);
+        }
+        if (!(root instanceof Map<?, ?> map)) {
+            throw bad(path, "it must be a mapping of option names to values");
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        map.forEach((k, v) -> values.put(String.valueOf(k), v));
+        return validated(path, values, commands);
     }
 
     private static ConfigFile validated(Path path, Map<String, Object> values, Set<String> commands) {
@@ -167,9 +155,5 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
 
     private static CtguardException bad(Path path, String why) {
         return new CtguardException(ExitCode.USAGE, "config %s: %s".formatted(path, why));
-    }
-
-    private static String firstLine(String s) {
-        return s == null ? "malformed YAML" : s.lines().findFirst().orElse(s).trim();
     }
 }

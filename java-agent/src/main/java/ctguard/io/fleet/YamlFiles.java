@@ -2,12 +2,10 @@ package ctguard.io.fleet;
 
 import ctguard.core.CtguardException;
 import ctguard.core.ExitCode;
+import ctguard.io.SafeYaml;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.AbstractConstruct;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -16,11 +14,6 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -55,62 +48,17 @@ final class YamlFiles {
      * @throws CtguardException (bad data) naming the file when it is too large, not UTF-8 or not valid YAML
      */
     static Object load(Path file) {
-        String text;
         try {
-            if (Files.size(file) > MAX_BYTES) {
-                throw CtguardException.data(file + ": larger than 4 MiB; refusing to read it as YAML");
+            String text = SafeYaml.text(file, MAX_BYTES);
+            if (text.startsWith(VAULT_HEADER)) {
+                return VAULT_FILE;
             }
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
-        } catch (CharacterCodingException e) {
-            throw CtguardException.data(file + ": not UTF-8 text");
+            return SafeYaml.parse(text, MAX_BYTES, MAX_ALIASES, AnsibleSafeConstructor::new);
+        } catch (SafeYaml.Refused e) {
+            throw CtguardException.data(file + ": " + e.getMessage());
         } catch (IOException e) {
             throw new CtguardException(ExitCode.USAGE, file + ": cannot read it: " + describe(e), e);
         }
-        if (text.startsWith(VAULT_HEADER)) {
-            return VAULT_FILE;
-        }
-        try {
-            return new Yaml(new AnsibleSafeConstructor(options())).load(text);
-        } catch (YAMLException e) {
-            throw new CtguardException(ExitCode.DATA_ERROR, file + ": " + explain(e), e);
-        } catch (StackOverflowError e) {
-            throw CtguardException.data(file + ": YAML nested too deeply");
-        }
-    }
-
-    static LoaderOptions options() {
-        LoaderOptions options = new LoaderOptions();
-        options.setMaxAliasesForCollections(MAX_ALIASES);
-        options.setAllowDuplicateKeys(false);
-        options.setCodePointLimit(MAX_BYTES);
-        options.setAllowRecursiveKeys(false);
-        return options;
-    }
-
-    /** One line: what is wrong and where. */
-    static String explain(YAMLException e) {
-        return explainLines(e).replaceAll("\\s*\\R\\s*", " ").strip();
-    }
-
-    private static String explainLines(YAMLException e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        if (message.contains("aliases for non-scalar nodes")) {
-            return "refused: more than " + MAX_ALIASES + " YAML aliases of collections (an alias bomb?)";
-        }
-        if (message.contains("exceeds the limit")) {
-            return "refused: larger than 4 MiB";
-        }
-        if (e instanceof MarkedYAMLException marked) {
-            String problem = marked.getProblem() == null ? firstLine(message) : marked.getProblem();
-            Mark mark = marked.getProblemMark() != null ? marked.getProblemMark() : marked.getContextMark();
-            String where = mark == null ? "" : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
-            String context = marked.getContext() == null ? "" : " (" + marked.getContext() + ")";
-            return "malformed YAML: " + problem + context + where;
-        }
-        return "malformed YAML: " + firstLine(message);
     }
 
     static String describe(IOException e) {
@@ -121,11 +69,6 @@ final class YamlFiles {
             return "permission denied";
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    }
-
-    private static String firstLine(String s) {
-        int nl = s.indexOf('\n');
-        return (nl < 0 ? s : s.substring(0, nl)).strip();
     }
 
     /** SafeConstructor plus Ansible's {@code !vault} and {@code !unsafe}; still constructs no arbitrary type. */
