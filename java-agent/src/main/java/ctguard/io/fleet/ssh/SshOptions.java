@@ -77,10 +77,6 @@ public record SshOptions(
         return new SshOptions(knownHostsFile, acceptNewHostKeys, connect, command, defaultUser, defaultIdentityFiles, agentSocket, sshConfigFile);
     }
 
-    public SshOptions withDefaultUser(String user) {
-        return new SshOptions(knownHostsFile, acceptNewHostKeys, connectTimeout, commandTimeout, user, defaultIdentityFiles, agentSocket, sshConfigFile);
-    }
-
     public SshOptions withDefaultIdentityFiles(List<Path> files) {
         return new SshOptions(knownHostsFile, acceptNewHostKeys, connectTimeout, commandTimeout, defaultUser, files, agentSocket, sshConfigFile);
     }
