@@ -114,10 +114,7 @@ class RealKernelIT {
     /** A temporary root whose proc and sys are the real ones, so persist's /etc writes land in the temp tree. */
     @Test
     void persistWritesIntoATempRootIdempotentlyAndRemoves() throws Exception {
-        Path root = temp.resolve("root");
-        Files.createDirectories(root);
-        Files.createSymbolicLink(root.resolve("proc"), Path.of("/proc"));
-        Files.createSymbolicLink(root.resolve("sys"), Path.of("/sys"));
+        Path root = rootOverTheRealKernel("root");
         Files.createDirectories(root.resolve("usr/lib/sysctl.d"));
         Files.writeString(root.resolve("usr/lib/sysctl.d/99-late.conf"), "net.netfilter.nf_conntrack_max = 65536\n");
 
@@ -397,10 +394,7 @@ class RealKernelIT {
     /** A FIFO where the snapshot or the lock should be is refused at once, never opened and waited on. */
     @Test
     void aFifoAsSnapshotOrLockIsRefusedInsteadOfHanging() throws Exception {
-        Path root = temp.resolve("fifo-root");
-        Files.createDirectories(root);
-        Files.createSymbolicLink(root.resolve("proc"), Path.of("/proc"));
-        Files.createSymbolicLink(root.resolve("sys"), Path.of("/sys"));
+        Path root = rootOverTheRealKernel("fifo-root");
         Path snapshot = Files.createDirectories(root.resolve("var/lib/conntrack-guard")).resolve("snapshot.json");
         assertEquals(0, exec(List.of("mkfifo", snapshot.toString())).exit());
         Run run = ctguard("prepare", "--root", root.toString(), "--lock-timeout", "1s");
@@ -476,6 +470,14 @@ class RealKernelIT {
                 + "for _ in range(" + n + "):\n if time.time()>end: break\n c=socket.create_connection(('127.0.0.1',7778),timeout=2);c.close()\n";
         Run run = exec(List.of("ip", "netns", "exec", ns, "python3", "-c", py));
         assertEquals(0, run.exit(), run.err());
+    }
+
+    /** A temporary root whose proc and sys are the real ones: kernel reads and writes are real, files land in the tree. */
+    private Path rootOverTheRealKernel(String name) throws IOException {
+        Path root = Files.createDirectories(temp.resolve(name));
+        Files.createSymbolicLink(root.resolve("proc"), Path.of("/proc"));
+        Files.createSymbolicLink(root.resolve("sys"), Path.of("/sys"));
+        return root;
     }
 
     private Run ctguard(String... args) throws Exception {
