@@ -13,11 +13,11 @@ import ctguard.core.NodeState;
 import ctguard.core.Result;
 import ctguard.core.Units;
 import ctguard.core.Waiter;
+import ctguard.core.fleet.HostFailure;
 import ctguard.core.fleet.HostPattern;
 import ctguard.core.fleet.Inventory;
 import ctguard.core.fleet.InventoryHost;
 import ctguard.io.fleet.InventoryLoader;
-import ctguard.core.fleet.HostFailure;
 import ctguard.io.fleet.ssh.AgentAnswer;
 import ctguard.io.fleet.ssh.SshException;
 import ctguard.io.fleet.ssh.SshNodeReader;
@@ -111,11 +111,11 @@ final class FleetCommand implements java.util.concurrent.Callable<Integer> {
         SshOptions options = SshOptions.defaults()
                 .withKnownHosts(knownHosts == null ? null : Path.of(knownHosts))
                 .withAcceptNewHostKeys(acceptNewHostKeys)
-                .withTimeouts(positive("--connect-timeout", connectTimeout), positive("--command-timeout", commandTimeout));
+                .withTimeouts(Units.parsePositiveDuration("--connect-timeout", connectTimeout), Units.parsePositiveDuration("--command-timeout", commandTimeout));
         if (html != null) {
             refuseUnwritable(Path.of(html));
         }
-        Inventory inv = new InventoryLoader(InventoryLoader.ANSIBLE_INVENTORY, positive("--inventory-timeout", inventoryTimeout)).read(Path.of(inventory));
+        Inventory inv = new InventoryLoader(InventoryLoader.ANSIBLE_INVENTORY, Units.parsePositiveDuration("--inventory-timeout", inventoryTimeout)).read(Path.of(inventory));
         List<String> names = HostPattern.select(inv, limit);
         PrintWriter err = spec.commandLine().getErr();
         inv.warnings().forEach(w -> err.println("ctguard fleet: warning: " + w));
@@ -170,7 +170,7 @@ final class FleetCommand implements java.util.concurrent.Callable<Integer> {
                 log = since -> figures.log();
             } else {
                 node = remote.state();
-                log = window -> remote.log();
+                log = since -> remote.log();
             }
             Result result = new Check(Kernel.readOnly(node), log, CounterHistory.NONE, Waiter.SYSTEM)
                     .run(new Check.Options(policy, memoryBudget, sinceWindow));
@@ -193,14 +193,6 @@ final class FleetCommand implements java.util.concurrent.Callable<Integer> {
         } catch (RuntimeException e) {
             return null;
         }
-    }
-
-    private static Duration positive(String option, String text) {
-        Duration d = Units.parseDuration(option, text);
-        if (d.isZero()) {
-            throw CtguardException.usage(option + " must be greater than zero");
-        }
-        return d;
     }
 
     /** Before the scan, not after it: a page that cannot be written must not cost a whole fleet's run. */

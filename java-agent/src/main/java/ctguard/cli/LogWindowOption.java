@@ -1,6 +1,5 @@
 package ctguard.cli;
 
-import ctguard.core.CtguardException;
 import ctguard.core.Units;
 import picocli.CommandLine.Option;
 
@@ -13,10 +12,6 @@ public final class LogWindowOption {
     String since;
 
     Duration window() {
-        Duration d = Units.parseDuration("--since", since);
-        if (d.isZero()) {
-            throw CtguardException.usage("--since must be greater than zero");
-        }
-        return d;
+        return Units.parsePositiveDuration("--since", since);
     }
 }

@@ -48,10 +48,7 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var pollEvery = Units.parseDuration("--interval", interval);
-        if (pollEvery.isZero()) {
-            throw ctguard.core.CtguardException.usage("--interval must be greater than zero");
-        }
+        var pollEvery = Units.parsePositiveDuration("--interval", interval);
         var options = new Restore.Options(force, Units.parseDuration("--wait", wait), pollEvery, PlanOptions.margin(margin),
                 change.dryRun, allowPartial, change.lockTimeout(), discard);
         Wiring wiring = new Wiring(common);

@@ -15,13 +15,40 @@ final class PersistFiles {
     static final String HEADER = "# Written by conntrack-guard (ctguard persist); undo with: ctguard persist --remove\n";
 
     private final ConfigFiles files;
+    private final SnapshotStore store;
+    private final Waiter clock;
 
-    PersistFiles(ConfigFiles files) {
+    PersistFiles(ConfigFiles files, SnapshotStore store, Waiter clock) {
         this.files = files;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /**
+     * The whole persist step, shared by persist and tune --persist: the files the node's values need (or,
+     * with remove, that none remain) and the overrides that would beat them go into the result; unless dry,
+     * they are written all or nothing and the result's snapshot, if any, is retired so restore leaves the
+     * persisted values alone.
+     */
+    void persist(NodeState node, boolean remove, Result.Builder result, boolean dryRun) {
+        List<FileChange> changes = changes(node, remove);
+        result.files = changes;
+        if (!remove) {
+            result.warnings.addAll(overrides());
+        }
+        result.changed = result.changed || changes.stream().anyMatch(FileChange::changes) || result.snapshot != null;
+        if (dryRun) {
+            return;
+        }
+        write(changes, result);
+        if (result.snapshot != null) {
+            String archived = store.archive("persisted-" + clock.now().toString().replace(":", ""));
+            result.warnings.add("snapshot retired to %s: restore will not undo the persisted values".formatted(archived));
+        }
     }
 
     /** What each file would become to hold the node's values (or, with remove, that every file goes). */
-    List<FileChange> changes(NodeState node, boolean remove) {
+    private List<FileChange> changes(NodeState node, boolean remove) {
         Map<String, String> desired = remove ? absent() : desired(node);
         List<FileChange> changes = new ArrayList<>();
         desired.forEach((path, content) -> {
@@ -32,7 +59,7 @@ final class PersistFiles {
     }
 
     /** Lines of later files that would override ours at boot. */
-    List<String> overrides() {
+    private List<String> overrides() {
         Set<String> keys = new LinkedHashSet<>();
         Tunables.MANAGED.forEach(n -> keys.add(Tunables.sysctlKey(n)));
         return SysctlPrecedence.overrides(files, Persist.SYSCTL_FILE, keys).stream().map(SysctlPrecedence.Override::describe).toList();
@@ -42,7 +69,7 @@ final class PersistFiles {
      * Files too are all or nothing: a failed write puts back the files already replaced, records that in
      * the result's rollback and rethrows carrying the result.
      */
-    void write(List<FileChange> changes, Result.Builder result) {
+    private void write(List<FileChange> changes, Result.Builder result) {
         List<FileChange> done = new ArrayList<>();
         for (FileChange change : changes) {
             if (!change.changes()) {

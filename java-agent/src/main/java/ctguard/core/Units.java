@@ -76,6 +76,15 @@ public final class Units {
         };
     }
 
+    /** A duration that must not be zero: a timeout, a polling interval, a search window. */
+    public static Duration parsePositiveDuration(String option, String text) {
+        Duration d = parseDuration(option, text);
+        if (d.isZero()) {
+            throw CtguardException.usage(option + " must be greater than zero");
+        }
+        return d;
+    }
+
     /** A ratio from "75%", "75" or "0.75"; must lie in (0, 1]. */
     public static double parseRatio(String option, String text) {
         String t = text.trim();
