@@ -127,7 +127,7 @@ def test_agent_error_through_the_real_agent(run_main, tree):
     run = run_main(real(tree, action='plan', max=0), real=True, tools=False)
     assert run.exit_code == 1
     assert run.output['rc'] == 64
-    assert run.output['msg'] == 'nf_conntrack_max=0 is out of range: it must be between 1 and 2147483647'
+    assert run.output['msg'] == "Invalid value for option 'max': nf_conntrack_max=0 is out of range: it must be between 1 and 2147483647"
 
 
 HASHSIZE = os.path.join('sys', 'module', 'nf_conntrack', 'parameters', 'hashsize')

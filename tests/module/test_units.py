@@ -82,6 +82,10 @@ def test_argv_restore_and_persist(cg):
     argv = cg.build_argv(params(cg, action='persist', remove=True), False)
     assert argv[argv.index('persist'):] == ['persist', '--json', '--remove', '--lock-timeout', '30s',
                                             '--state-dir', '/var/lib/conntrack-guard']
+    argv = cg.build_argv(params(cg, action='restore', discard=True), False)
+    assert argv[argv.index('restore'):] == ['restore', '--json', '--discard', '--lock-timeout', '30s',
+                                            '--state-dir', '/var/lib/conntrack-guard']
+    assert cg.not_applicable(params(cg, action='prepare', discard=True)) == 'action=prepare does not take discard (applies to restore)'
 
 
 @pytest.mark.parametrize('action', ['prepare', 'tune', 'restore', 'persist'])
@@ -355,6 +359,19 @@ def test_worst_reason_first(cg, agent_json):
     assert failure.startswith('vm: conntrack CRITICAL: table 91.2% full')
 
 
+@pytest.mark.parametrize('error,expected', [
+    ({'message': 'pass --force', 'template': 'pass {force}', 'options': {'force': '--force'}}, 'pass force=true'),
+    ({'message': 'restore with --discard', 'template': 'restore with {discard}', 'options': {'discard': '--discard'}},
+     'restore with discard=true'),
+    # an option this module does not take keeps the agent's flag; an unknown placeholder stays as it is
+    ({'message': 'x', 'template': 'lower {margin} {nosuch}', 'options': {'margin': '--margin'}}, 'lower --margin {nosuch}'),
+    ({'message': 'no template'}, 'no template'),
+    ({'message': 'bad', 'template': 'pass {force}', 'options': 'not a mapping'}, 'bad'),
+])
+def test_error_message_names_module_parameters(cg, error, expected):
+    assert cg.error_message(error) == expected
+
+
 @pytest.mark.parametrize('name', ERROR_CASES)
 def test_agent_errors_surface_message_rc_and_fields(cg, load_case, name):
     case = load_case(name)
@@ -364,7 +381,7 @@ def test_agent_errors_surface_message_rc_and_fields(cg, load_case, name):
     assert result['stderr'] == case.stderr
     if case.stdout:
         agent = cg.parse_agent_json(case.stdout)
-        assert failure == agent['error']['message']
+        assert failure == (agent['error']['message'] if 'template' not in agent['error'] else cg.error_message(agent['error']))
         for key, value in agent.items():
             assert result[key] == value
     else:

@@ -5,11 +5,7 @@ import picocli.CommandLine.Option;
 
 /** The memory budget the table at max is measured against. */
 public final class BudgetOption {
-    @Option(names = "--memory-budget", paramLabel = "SIZE|PCT", defaultValue = "2%",
+    @Option(names = "--memory-budget", paramLabel = "SIZE|PCT", defaultValue = "2%", converter = Converters.Budget.class,
             description = "Kernel memory conntrack may use at its max: a share of RAM (2%%) or a size (1GiB). Default: ${DEFAULT-VALUE}.")
-    String memoryBudget;
-
-    MemoryBudget budget() {
-        return MemoryBudget.parse(memoryBudget);
-    }
+    MemoryBudget memoryBudget;
 }

@@ -50,7 +50,7 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var options = new Check.Options(thresholds.policy(), budget.budget(), window.window());
+        var options = new Check.Options(thresholds.policy(), budget.memoryBudget, window.since);
         Wiring wiring = new Wiring(common);
         Result result = new Check(wiring.kernel(), wiring.kernelLog(kernelLog), wiring.counterHistory(counterCache), Waiter.SYSTEM).run(options);
         output.print(result, prometheus);

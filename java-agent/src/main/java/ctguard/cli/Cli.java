@@ -1,5 +1,6 @@
 package ctguard.cli;
 
+import ctguard.core.ActionFailedException;
 import ctguard.core.CtguardException;
 import ctguard.core.ExitCode;
 import ctguard.core.Printable;
@@ -22,7 +23,7 @@ public final class Cli {
             config.rejectUnknownKeys(cl);
             cl.setDefaultValueProvider(config);
         } catch (CtguardException e) {
-            return usageError(cl, args, e.getMessage());
+            return usageError(cl, args, e.getMessage(), "");
         }
         return cl.execute(args);
     }
@@ -38,17 +39,34 @@ public final class Cli {
 
     private static int onParameterException(CommandLine.ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
-        return usageError(cmd, args, e.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+        String origin = e.getArgSpec() instanceof CommandLine.Model.OptionSpec option && cmd.getDefaultValueProvider() instanceof ConfigFile config
+                ? config.origin(option, args) : "";
+        return usageError(cmd, args, origin + asTemplate(e), " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
     }
 
-    /** One line on stderr and, when --json was asked for, the error object on stdout. */
-    private static int usageError(CommandLine cmd, String[] args, String message) {
+    /** picocli's message, with the option it names as core's placeholder when it is one of core's options. */
+    private static String asTemplate(CommandLine.ParameterException e) {
+        String message = e.getMessage();
+        if (e.getArgSpec() instanceof CommandLine.Model.OptionSpec spec) {
+            var option = Flags.option(spec.longestName());
+            if (option.isPresent()) {
+                return message.replace("'" + spec.longestName() + "'", "'" + option.get() + "'");
+            }
+        }
+        return message;
+    }
+
+    /**
+     * One line on stderr and, when --json was asked for, the error object on stdout. The hint to --help is the
+     * terminal's: a program reading the JSON (the Ansible module) has no use for it.
+     */
+    private static int usageError(CommandLine cmd, String[] args, String message, String hint) {
         if (java.util.Arrays.asList(args).contains("--json")) {
             String action = args.length > 0 && !args[0].startsWith("-") ? args[0] : "ctguard";
             cmd.getOut().println(JsonRenderer.error(action, null, ExitCode.USAGE, message));
             cmd.getOut().flush();
         }
-        cmd.getErr().println("ctguard: " + Printable.of(message));
+        cmd.getErr().println("ctguard: " + Printable.of(Flags.render(message) + hint));
         cmd.getErr().flush();
         return ExitCode.USAGE.code();
     }
@@ -67,7 +85,7 @@ public final class Cli {
             code = ce.exitCode();
             message = ce.getMessage();
             if (json) {
-                cmd.getOut().println(JsonRenderer.error(cmd.getCommandName(), ce.partialResult(), code, message));
+                cmd.getOut().println(JsonRenderer.error(cmd.getCommandName(), ce instanceof ActionFailedException failed ? failed.partialResult() : null, code, message));
                 cmd.getOut().flush();
             }
         } else {
@@ -78,7 +96,7 @@ public final class Cli {
                 cmd.getOut().flush();
             }
         }
-        err.println("ctguard " + cmd.getCommandName() + ": " + Printable.of(message));
+        err.println("ctguard " + cmd.getCommandName() + ": " + Printable.of(Flags.render(message)));
         if (debug) {
             e.printStackTrace(err);
         }

@@ -35,7 +35,11 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
     /** The command names, from the command tree: a section named after one of them is that command's. */
     private final Set<String> commands;
 
-    private ConfigFile(Map<String, Object> values, Set<String> commands) {
+    /** Where the values came from, for errors about them; null without a file. */
+    private final Path path;
+
+    private ConfigFile(Path path, Map<String, Object> values, Set<String> commands) {
+        this.path = path;
         this.values = values;
         this.commands = commands;
     }
@@ -72,7 +76,7 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
     }
 
     static ConfigFile none(Set<String> commands) {
-        return new ConfigFile(Map.of(), commands);
+        return new ConfigFile(null, Map.of(), commands);
     }
 
     /** The explicit path must exist; the default path is used only when present. */
@@ -113,7 +117,7 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
                 scalar(path, e.getKey(), e.getValue());
             }
         }
-        return new ConfigFile(values, commands);
+        return new ConfigFile(path, values, commands);
     }
 
     private static void scalar(Path path, String key, Object value) {
@@ -135,6 +139,12 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
         }
         Object global = values.get(key);
         return global == null ? null : String.valueOf(global);
+    }
+
+    /** "config FILE: " when the option's value came from this file rather than the command line, else "". */
+    String origin(OptionSpec option, String[] args) {
+        boolean given = java.util.Arrays.stream(args).anyMatch(a -> java.util.Arrays.stream(option.names()).anyMatch(n -> a.equals(n) || a.startsWith(n + "=")));
+        return path == null || given || defaultValue(option) == null ? "" : "config " + path + ": ";
     }
 
     /** Names in the file that match no option of the command they are meant for: typos. */

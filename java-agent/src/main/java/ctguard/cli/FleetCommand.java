@@ -7,11 +7,9 @@ import ctguard.core.CtguardException;
 import ctguard.core.ExitCode;
 import ctguard.core.Kernel;
 import ctguard.core.KernelLog;
-import ctguard.core.LogScan;
 import ctguard.core.MemoryBudget;
 import ctguard.core.NodeState;
 import ctguard.core.Result;
-import ctguard.core.Units;
 import ctguard.core.Waiter;
 import ctguard.core.fleet.HostFailure;
 import ctguard.core.fleet.HostPattern;
@@ -65,24 +63,24 @@ final class FleetCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--accept-new-host-keys", description = "Record the keys of hosts not yet in known_hosts (like OpenSSH's accept-new); a changed key is always refused.")
     boolean acceptNewHostKeys;
 
-    @Option(names = "--forks", paramLabel = "N", defaultValue = "20", description = "Hosts read at once (1..500). Default: ${DEFAULT-VALUE}.")
-    String forks;
+    @Option(names = "--forks", paramLabel = "N", defaultValue = "20", converter = Converters.Forks.class, description = "Hosts read at once (1..500). Default: ${DEFAULT-VALUE}.")
+    long forks;
 
-    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "10s",
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = Converters.PositiveDuration.class,
             description = "Per host: time allowed to connect, exchange keys and authenticate. Default: ${DEFAULT-VALUE}.")
-    String connectTimeout;
+    Duration connectTimeout;
 
-    @Option(names = "--command-timeout", paramLabel = "DURATION", defaultValue = "30s",
+    @Option(names = "--command-timeout", paramLabel = "DURATION", defaultValue = "30s", converter = Converters.PositiveDuration.class,
             description = "Per host: from starting the remote read until it has exited. Default: ${DEFAULT-VALUE}.")
-    String commandTimeout;
+    Duration commandTimeout;
 
     @Option(names = "--remote-agent", paramLabel = "PATH",
             description = "Where the agent jar is on the nodes: where present, run 'ctguard check --json' there (which also reads the kernel log and every namespace) instead of reading the files.")
     String remoteAgent;
 
-    @Option(names = "--inventory-timeout", paramLabel = "DURATION", defaultValue = "60s",
+    @Option(names = "--inventory-timeout", paramLabel = "DURATION", defaultValue = "60s", converter = Converters.PositiveDuration.class,
             description = "How long ansible-inventory --list may take (a slow dynamic inventory) before the run gives up with 75. Default: ${DEFAULT-VALUE}.")
-    String inventoryTimeout;
+    Duration inventoryTimeout;
 
     @Mixin
     LogWindowOption window;
@@ -101,21 +99,18 @@ final class FleetCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() {
-        int parallel = (int) Units.parseInteger("--forks", forks);
-        if (parallel < 1 || parallel > 500) {
-            throw CtguardException.usage("--forks: " + parallel + " is out of range: it must be between 1 and 500");
-        }
+        int parallel = (int) forks;
         CheckPolicy policy = thresholds.policy();
-        MemoryBudget memoryBudget = budget.budget();
-        Duration sinceWindow = window.window();
+        MemoryBudget memoryBudget = budget.memoryBudget;
+        Duration sinceWindow = window.since;
         SshOptions options = SshOptions.defaults()
                 .withKnownHosts(knownHosts == null ? null : Path.of(knownHosts))
                 .withAcceptNewHostKeys(acceptNewHostKeys)
-                .withTimeouts(Units.parsePositiveDuration("--connect-timeout", connectTimeout), Units.parsePositiveDuration("--command-timeout", commandTimeout));
+                .withTimeouts(connectTimeout, commandTimeout);
         if (html != null) {
             refuseUnwritable(Path.of(html));
         }
-        Inventory inv = new InventoryLoader(InventoryLoader.ANSIBLE_INVENTORY, Units.parsePositiveDuration("--inventory-timeout", inventoryTimeout)).read(Path.of(inventory));
+        Inventory inv = new InventoryLoader(InventoryLoader.ANSIBLE_INVENTORY, inventoryTimeout).read(Path.of(inventory));
         List<String> names = HostPattern.select(inv, limit);
         PrintWriter err = spec.commandLine().getErr();
         inv.warnings().forEach(w -> err.println("ctguard fleet: warning: " + w));

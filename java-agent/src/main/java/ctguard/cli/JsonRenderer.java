@@ -10,6 +10,7 @@ import com.google.gson.JsonPrimitive;
 import ctguard.core.ConntrackStats;
 import ctguard.core.CounterIncrease;
 import ctguard.core.ExitCode;
+import ctguard.core.Option;
 import ctguard.core.FileChange;
 import ctguard.core.LogScan;
 import ctguard.core.Memory;
@@ -32,8 +33,12 @@ final class JsonRenderer {
         return GSON.toJson(object(r));
     }
 
-    /** A failed run: what was done before the failure (if anything), plus the error. */
-    static String error(String action, Result partial, ExitCode code, String message) {
+    /**
+     * A failed run: what was done before the failure (if anything), plus the error. The message is the command
+     * line's; where it names options, {@code template} holds it with placeholders and {@code options} the flag of
+     * each, so that another front end (the Ansible module) can name its own parameters instead.
+     */
+    static String error(String action, Result partial, ExitCode code, String template) {
         JsonObject o;
         if (partial != null) {
             o = object(partial);
@@ -45,7 +50,14 @@ final class JsonRenderer {
         }
         JsonObject error = new JsonObject();
         error.addProperty("exit_code", code.code());
-        error.addProperty("message", message);
+        error.addProperty("message", Flags.render(template));
+        List<Option> mentioned = Option.mentionedIn(template);
+        if (!mentioned.isEmpty()) {
+            error.addProperty("template", template);
+            JsonObject options = new JsonObject();
+            mentioned.forEach(option -> options.addProperty(option.key(), Flags.of(option)));
+            error.add("options", options);
+        }
         o.add("error", error);
         return GSON.toJson(o);
     }

@@ -7,7 +7,6 @@ import ctguard.core.Plan;
 import ctguard.core.PlanRequest;
 import ctguard.core.Planner;
 import ctguard.core.Result;
-import ctguard.core.Units;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,23 +28,20 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     PlanOptions planOptions;
 
-    @Option(names = "--ram", paramLabel = "SIZE", description = "Plan for a node with this much RAM (e.g. 64GiB) instead of this one.")
-    String ram;
+    @Option(names = "--ram", paramLabel = "SIZE", converter = Converters.Size.class, description = "Plan for a node with this much RAM (e.g. 64GiB) instead of this one.")
+    Long ram;
 
-    @Option(names = "--entry-bytes", paramLabel = "N",
+    @Option(names = "--entry-bytes", paramLabel = "N", converter = Converters.EntryBytes.class,
             description = "Bytes per conntrack entry for --ram (256 on 6.x kernels, ~300 older, +128 with accounting/timestamps). Default: 320.")
-    String entryBytes;
+    Long entryBytes;
 
     @Override
     public Integer call() {
         PlanRequest request = planOptions.request();
         Result.Builder result;
         if (ram != null) {
-            long ramBytes = Units.parseSize("--ram", ram);
-            long entry = entryBytes == null ? EntrySize.UNKNOWN_BYTES : Units.parseInteger("--entry-bytes", entryBytes);
-            if (entry < 1 || entry > 65536) {
-                throw CtguardException.usage("--entry-bytes: " + entry + " is out of range: it must be between 1 and 65536");
-            }
+            long ramBytes = ram;
+            long entry = entryBytes == null ? EntrySize.UNKNOWN_BYTES : entryBytes;
             result = Result.withoutNode("plan");
             result.plan = Planner.forNode(Plan.PREPARE, ramBytes, entry, request);
             result.tunePlan = Planner.forNode(Plan.TUNE, ramBytes, entry, request);

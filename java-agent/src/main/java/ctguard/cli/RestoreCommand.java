@@ -1,12 +1,12 @@
 package ctguard.cli;
 
 import ctguard.core.Restore;
-import ctguard.core.Units;
 import ctguard.core.Waiter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 @Command(name = "restore", mixinStandardHelpOptions = true, sortOptions = false,
@@ -20,17 +20,17 @@ final class RestoreCommand implements Callable<Integer> {
     @Mixin
     Output output;
 
-    @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "0s",
+    @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "0s", converter = Converters.AnyDuration.class,
             description = "Wait up to this long for the table to drain (e.g. 10m). Default: ${DEFAULT-VALUE} (do not wait).")
-    String wait;
+    Duration wait;
 
-    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "5s",
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "5s", converter = Converters.PositiveDuration.class,
             description = "How often to look at the count while waiting. Default: ${DEFAULT-VALUE}.")
-    String interval;
+    Duration interval;
 
-    @Option(names = "--margin", paramLabel = "PCT", defaultValue = "10%",
+    @Option(names = "--margin", paramLabel = "PCT", defaultValue = "10%", converter = Converters.Margin.class,
             description = "Headroom the original max must keep above the live count. Default: ${DEFAULT-VALUE}.")
-    String margin;
+    double margin;
 
     @Option(names = "--force", description = "Restore even while the table holds more than the original max allows (new flows will be dropped), "
             + "and over tunables someone else changed since prepare (otherwise exit 65, naming each one's original, set and current value).")
@@ -48,9 +48,7 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var pollEvery = Units.parsePositiveDuration("--interval", interval);
-        var options = new Restore.Options(force, Units.parseDuration("--wait", wait), pollEvery, PlanOptions.margin(margin),
-                change.dryRun, allowPartial, change.lockTimeout(), discard);
+        var options = new Restore.Options(force, wait, interval, margin, change.dryRun, allowPartial, change.lockTimeout, discard);
         Wiring wiring = new Wiring(common);
         var result = new Restore(wiring.kernel(), wiring.snapshots(), wiring.lock(), Waiter.SYSTEM).run(options);
         output.print(result, false);

@@ -1,6 +1,6 @@
 package ctguard.cli;
 
-import ctguard.core.Prepare;
+import ctguard.core.ChangeRequest;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -18,7 +18,7 @@ public final class SizingChangeOptions {
     @Mixin
     ChangeOptions change;
 
-    Prepare.Options options() {
-        return new Prepare.Options(planOptions.request(), force, change.dryRun, allowPartial, change.lockTimeout());
+    ChangeRequest options() {
+        return new ChangeRequest(planOptions.request(), force, change.dryRun, allowPartial, change.lockTimeout);
     }
 }

@@ -26,7 +26,7 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         NodeState node = new Wiring(common).kernel().read();
-        Result result = Result.builder("status", node, budget.budget()).build();
+        Result result = Result.builder("status", node, budget.memoryBudget).build();
         output.print(result, prometheus);
         return 0;
     }

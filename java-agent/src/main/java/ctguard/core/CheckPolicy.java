@@ -6,10 +6,10 @@ public record CheckPolicy(double warnFill, double critFill, double maxChain, Sta
 
     public CheckPolicy {
         if (warnFill > critFill) {
-            throw CtguardException.usage("--warn-fill (%.0f%%) must not be above --crit-fill (%.0f%%)".formatted(warnFill * 100, critFill * 100));
+            throw CtguardException.usage("%s (%.0f%%) must not be above %s (%.0f%%)".formatted(Option.WARN_FILL, warnFill * 100, Option.CRIT_FILL, critFill * 100));
         }
         if (!(maxChain > 0)) {
-            throw CtguardException.usage("--max-chain must be greater than 0");
+            throw CtguardException.usage(Option.MAX_CHAIN + " must be greater than 0");
         }
     }
 }

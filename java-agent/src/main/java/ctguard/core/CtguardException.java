@@ -2,33 +2,23 @@ package ctguard.core;
 
 /**
  * A failure the user can act on. The message says what happened and what to do; the exit code follows
- * sysexits. An action that had already produced a (partial) result, such as a rolled-back prepare,
- * carries it so that --json can still report what was done.
+ * sysexits. A message may name the operator's options as {@link Option} placeholders, which each front end
+ * spells in its own terms. A failure that carries a partial result is an {@link ActionFailedException}.
  */
 public class CtguardException extends RuntimeException {
     private final ExitCode exitCode;
-    private final transient Result partialResult;
 
     public CtguardException(ExitCode exitCode, String message) {
-        this(exitCode, message, null, null);
+        this(exitCode, message, null);
     }
 
     public CtguardException(ExitCode exitCode, String message, Throwable cause) {
-        this(exitCode, message, cause, null);
-    }
-
-    public CtguardException(ExitCode exitCode, String message, Throwable cause, Result partialResult) {
         super(message, cause);
         this.exitCode = exitCode;
-        this.partialResult = partialResult;
     }
 
     public ExitCode exitCode() {
         return exitCode;
-    }
-
-    public Result partialResult() {
-        return partialResult;
     }
 
     public static CtguardException usage(String message) {

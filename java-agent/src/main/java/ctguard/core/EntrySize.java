@@ -18,6 +18,6 @@ public record EntrySize(long bytes, long objectBytes, boolean extensions, String
     }
 
     public static EntrySize given(long bytes) {
-        return new EntrySize(bytes, bytes, false, "given (--entry-bytes)");
+        return new EntrySize(bytes, bytes, false, "given");
     }
 }

@@ -7,9 +7,9 @@ public record MemoryBudget(Double ratio, Long bytes) {
     public static MemoryBudget parse(String text) {
         String t = text.trim();
         if (t.endsWith("%")) {
-            return new MemoryBudget(Units.parseRatio("--memory-budget", t), null);
+            return new MemoryBudget(Units.parseRatio(t), null);
         }
-        return new MemoryBudget(null, Units.parseSize("--memory-budget", t));
+        return new MemoryBudget(null, Units.parseSize(t));
     }
 
     public long bytesFor(long ramBytes) {

@@ -79,9 +79,9 @@ public record NodeState(
     }
 
     /** The node as it would stand after these writes, for a dry run's preview. */
-    public NodeState with(java.util.List<Writes.Write> writes) {
+    public NodeState with(java.util.List<TunableWrite> writes) {
         Map<String, TunableState> changed = new java.util.LinkedHashMap<>(tunables);
-        for (Writes.Write w : writes) {
+        for (TunableWrite w : writes) {
             TunableState t = changed.get(w.name());
             changed.put(w.name(), new TunableState(t.name(), w.after(), t.writable(), t.reason()));
         }

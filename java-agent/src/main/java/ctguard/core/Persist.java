@@ -4,9 +4,6 @@ import java.time.Duration;
 
 /** Make the live values survive reboot (rule 9), and retire the snapshot so restore leaves them alone. */
 public final class Persist {
-    public static final String SYSCTL_FILE = "/etc/sysctl.d/90-conntrack-guard.conf";
-    public static final String MODULES_FILE = "/etc/modules-load.d/conntrack-guard.conf";
-    public static final String MODPROBE_FILE = "/etc/modprobe.d/conntrack-guard.conf";
 
     public record Options(boolean remove, boolean dryRun, Duration lockTimeout) {
     }

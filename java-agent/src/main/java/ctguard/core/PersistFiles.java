@@ -11,8 +11,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /** The files that make the live values survive reboot (rule 9), shared by persist and tune --persist. */
-final class PersistFiles {
-    static final String HEADER = "# Written by conntrack-guard (ctguard persist); undo with: ctguard persist --remove\n";
+public final class PersistFiles {
+    public static final String SYSCTL_FILE = "/etc/sysctl.d/90-conntrack-guard.conf";
+    public static final String MODULES_FILE = "/etc/modules-load.d/conntrack-guard.conf";
+    public static final String MODPROBE_FILE = "/etc/modprobe.d/conntrack-guard.conf";
+    static final String HEADER = "# Written by conntrack-guard (ctguard persist); undo with: ctguard persist --remove\n"; // names the command to type on the node
 
     private final ConfigFiles files;
     private final SnapshotStore store;
@@ -62,7 +65,7 @@ final class PersistFiles {
     private List<String> overrides() {
         Set<String> keys = new LinkedHashSet<>();
         Tunables.MANAGED.forEach(n -> keys.add(Tunables.sysctlKey(n)));
-        return SysctlPrecedence.overrides(files, Persist.SYSCTL_FILE, keys).stream().map(SysctlPrecedence.Override::describe).toList();
+        return SysctlPrecedence.overrides(files, PersistFiles.SYSCTL_FILE, keys).stream().map(SysctlPrecedence.Override::describe).toList();
     }
 
     /**
@@ -92,7 +95,7 @@ final class PersistFiles {
                 }
                 result.rollback = new Result.Rollback(undone, failed);
                 result.changed = !failed.isEmpty();
-                throw new CtguardException(failure.exitCode(), "%s: %s%s".formatted(change.path(), failure.getMessage(),
+                throw new ActionFailedException(failure.exitCode(), "%s: %s%s".formatted(change.path(), failure.getMessage(),
                         undone.isEmpty() ? "" : "; put back " + String.join(", ", undone)), failure, result.build());
             }
         }
@@ -116,19 +119,19 @@ final class PersistFiles {
         sysctl.append(line(Tunables.MAX, node.max()));
         sysctl.append(line(Tunables.TIME_WAIT, node.value(Tunables.TIME_WAIT)));
         Map<String, String> desired = new LinkedHashMap<>();
-        desired.put(Persist.MODULES_FILE, HEADER + "# nf_conntrack must be loaded before systemd-sysctl, or its settings fail silently at boot\nnf_conntrack\n");
-        desired.put(Persist.MODPROBE_FILE, bucketsBySysctl ? null
+        desired.put(PersistFiles.MODULES_FILE, HEADER + "# nf_conntrack must be loaded before systemd-sysctl, or its settings fail silently at boot\nnf_conntrack\n");
+        desired.put(PersistFiles.MODPROBE_FILE, bucketsBySysctl ? null
                 : HEADER + "# this kernel does not take buckets through sysctl; set them when the module loads\n"
                 + "options nf_conntrack hashsize=" + buckets.value() + "\n");
-        desired.put(Persist.SYSCTL_FILE, sysctl.toString());
+        desired.put(PersistFiles.SYSCTL_FILE, sysctl.toString());
         return desired;
     }
 
     private static Map<String, String> absent() {
         Map<String, String> none = new LinkedHashMap<>();
-        none.put(Persist.MODULES_FILE, null);
-        none.put(Persist.MODPROBE_FILE, null);
-        none.put(Persist.SYSCTL_FILE, null);
+        none.put(PersistFiles.MODULES_FILE, null);
+        none.put(PersistFiles.MODPROBE_FILE, null);
+        none.put(PersistFiles.SYSCTL_FILE, null);
         return none;
     }
 

@@ -20,7 +20,7 @@ public record PlanRequest(Long max, Long buckets, Long timeWait, MemoryBudget bu
             Tunables.validate(Tunables.TIME_WAIT, timeWait);
         }
         if (margin < 0 || margin > 1) {
-            throw CtguardException.usage("--margin must be between 0% and 100%");
+            throw CtguardException.usage(Option.MARGIN + " must be between 0% and 100%");
         }
     }
 

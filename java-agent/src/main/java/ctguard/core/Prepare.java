@@ -1,15 +1,11 @@
 package ctguard.core;
 
-import java.time.Duration;
 
 /** Snapshot the originals, then raise the limits and lower TIME_WAIT (rules 1-3, 6, 7). */
 public final class Prepare {
     /**
      * @param force lifts the memory budget for a raise that would cross it
      */
-    public record Options(PlanRequest request, boolean force, boolean dryRun, boolean allowPartial, Duration lockTimeout) {
-    }
-
     private final NodeLock lock;
     private final SnapshotFirstChange change;
 
@@ -18,7 +14,7 @@ public final class Prepare {
         this.change = new SnapshotFirstChange(kernel, store, clock);
     }
 
-    public Result run(Options options) {
+    public Result run(ChangeRequest options) {
         return lock.guard(options.dryRun(), options.lockTimeout(),
                 () -> change.run(Plan.PREPARE, node -> Planner.prepare(node, options.request()), options, null));
     }

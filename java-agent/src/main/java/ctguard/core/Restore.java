@@ -73,12 +73,12 @@ public final class Restore {
             result.warnings.add("forced: " + notDrained(node, originalMax, Sizing.countAllowedBy(originalMax, options.margin()), options)
                     + "; new flows will be dropped until the table drains");
         }
-        List<Writes.Write> writes = new ArrayList<>();
+        List<TunableWrite> writes = new ArrayList<>();
         for (String name : ORDER) {
             long original = snapshot.values().get(name);
             long current = node.value(name);
             if (original != current) {
-                writes.add(new Writes.Write(name, current, original));
+                writes.add(new TunableWrite(name, current, original));
             }
         }
         writes = Writes.writable(node, writes, options.allowPartial(), result);
@@ -92,8 +92,8 @@ public final class Restore {
         try {
             store.delete();
         } catch (CtguardException e) {
-            throw new CtguardException(ExitCode.CANT_CREATE, ("the originals are back, but the snapshot %s could not be removed: %s. "
-                    + "Remove it by hand, or run 'ctguard restore --discard'").formatted(store.location(), e.getMessage()), e, result.build());
+            throw new ActionFailedException(ExitCode.CANT_CREATE, ("the originals are back, but the snapshot %s could not be removed: %s. "
+                    + "Remove it by hand, or restore with %s").formatted(store.location(), e.getMessage(), Option.DISCARD), e, result.build());
         }
         return result.build();
     }
@@ -107,8 +107,8 @@ public final class Restore {
         result.drift = drift;
         String each = drift.stream().map(Snapshot.Drift::describe).collect(Collectors.joining("; "));
         if (!options.force()) {
-            throw new CtguardException(ExitCode.DATA_ERROR, ("changed since by someone else: %s. Nothing was changed; "
-                    + "check why, then restore with --force to put the originals back anyway").formatted(each), null, result.build());
+            throw new ActionFailedException(ExitCode.DATA_ERROR, ("changed since by someone else: %s. Nothing was changed; "
+                    + "check why, then restore with %s to put the originals back anyway").formatted(each, Option.FORCE), null, result.build());
         }
         result.warnings.add("forced over values changed by someone else: " + each);
     }
@@ -122,7 +122,7 @@ public final class Restore {
         String what = "the snapshot's buckets %d need a %s hash table, more than this node's RAM (%s)".formatted(
                 snapshot.values().get(Tunables.BUCKETS), Units.formatBytes(hash), Units.formatBytes(node.ramBytes()));
         if (!options.force()) {
-            throw new CtguardException(ExitCode.DATA_ERROR, what + "; nothing was changed. Check the snapshot; --force restores it anyway",
+            throw new ActionFailedException(ExitCode.DATA_ERROR, what + "; nothing was changed. Check the snapshot; " + Option.FORCE + " restores it anyway",
                     null, result.build());
         }
         result.warnings.add("forced: " + what);
@@ -177,8 +177,8 @@ public final class Restore {
         }
         String waited = options.maxWait().isZero() ? "" : "after waiting " + Units.formatDuration(options.maxWait()) + ", ";
         result.refresh(node, MemoryBudget.DEFAULT);
-        throw new CtguardException(ExitCode.TEMP_FAIL, waited + notDrained(node, originalMax, allowed, options)
-                + "; nothing was changed. Retry later, wait with --wait 10m, or pass --force to restore anyway (new flows would be dropped)",
+        throw new ActionFailedException(ExitCode.TEMP_FAIL, waited + notDrained(node, originalMax, allowed, options)
+                + "; nothing was changed. Retry later, wait with " + Option.WAIT + " (e.g. 10m), or pass " + Option.FORCE + " to restore anyway (new flows would be dropped)",
                 null, result.build());
     }
 

@@ -56,8 +56,8 @@ public record Snapshot(String path, String takenAt, String host, String kernel, 
         String why = staleness(node);
         if (why != null) {
             throw new CtguardException(ExitCode.DATA_ERROR, ("the snapshot %s is stale: %s. Nothing was changed; its values are no longer "
-                    + "this kernel's originals. Check them, then discard it with 'ctguard restore --discard' (it is kept beside, renamed) "
-                    + "and rerun").formatted(path, why));
+                    + "this kernel's originals. Check them, then set it aside: restore with %s (it is kept beside, renamed) "
+                    + "and rerun").formatted(path, why, Option.DISCARD));
         }
     }
 

@@ -26,7 +26,7 @@ final class SnapshotFirstChange {
         this.clock = clock;
     }
 
-    Result run(String action, Function<NodeState, Plan> planner, Prepare.Options options, Then then) {
+    Result run(String action, Function<NodeState, Plan> planner, ChangeRequest options, Then then) {
         store.liveElsewhere().ifPresent(other -> {
             throw new CtguardException(ExitCode.DATA_ERROR, ("the originals of this node are already kept in %s, another state dir; "
                     + "a second snapshot here would record the values raised since as original. Nothing was changed: "
@@ -42,9 +42,9 @@ final class SnapshotFirstChange {
         result.plan = plan;
         result.dryRun = options.dryRun();
         if (plan.overBudget() && !options.force()) {
-            throw new CtguardException(ExitCode.DATA_ERROR, ("%s of kernel memory, above the budget of %s (%s); "
-                    + "lower --max/--buckets, raise --memory-budget, or pass --force").formatted(raise(plan),
-                    Units.formatBytes(plan.budgetBytes()), budget.describe()), null, result.build());
+            throw new ActionFailedException(ExitCode.DATA_ERROR, ("%s of kernel memory, above the budget of %s (%s); "
+                    + "lower %s/%s, raise %s, or pass %s").formatted(raise(plan),
+                    Units.formatBytes(plan.budgetBytes()), budget.describe(), Option.MAX, Option.BUCKETS, Option.MEMORY_BUDGET, Option.FORCE), null, result.build());
         }
         if (plan.overBudget()) {
             result.warnings.add("above the memory budget of %s: forced".formatted(Units.formatBytes(plan.budgetBytes())));
@@ -52,8 +52,8 @@ final class SnapshotFirstChange {
         if (plan.nodeOverBudget()) {
             result.warnings.add(keptOverBudget(plan, budget));
         }
-        List<Writes.Write> writes = plan.changes().stream()
-                .map(i -> new Writes.Write(i.name(), i.current(), i.target())).toList();
+        List<TunableWrite> writes = plan.changes().stream()
+                .map(i -> new TunableWrite(i.name(), i.current(), i.target())).toList();
         writes = Writes.writable(node, writes, options.allowPartial(), result);
 
         Map<String, Long> targets = new LinkedHashMap<>();
@@ -104,7 +104,7 @@ final class SnapshotFirstChange {
                 if (failed.isEmpty()) {
                     dropNewSnapshot.run();
                 }
-                throw new CtguardException(failure.exitCode(), failure.getMessage() + (writes.isEmpty() ? "" : failed.isEmpty()
+                throw new ActionFailedException(failure.exitCode(), failure.getMessage() + (writes.isEmpty() ? "" : failed.isEmpty()
                         ? "; the kernel writes were rolled back too"
                         : "; could NOT roll back " + String.join("; ", failed) + " — check these values by hand"), failure, result.build());
             }

@@ -20,10 +20,10 @@ public final class SysctlPrecedence {
     private SysctlPrecedence() {
     }
 
-    /** One line elsewhere that sets one of our keys after our file. */
-    public record Override(String path, int line, String key, String value) {
+    /** One line elsewhere that sets one of our keys after our file ({@code ours}). */
+    public record Override(String path, int line, String key, String value, String ours) {
         public String describe() {
-            return "%s:%d sets %s = %s after %s and wins at boot".formatted(path, line, key, value, Persist.SYSCTL_FILE);
+            return "%s:%d sets %s = %s after %s and wins at boot".formatted(path, line, key, value, ours);
         }
     }
 
@@ -47,7 +47,7 @@ public final class SysctlPrecedence {
         List<Override> found = new ArrayList<>();
         for (String path : later) {
             try {
-                files.read(path).ifPresent(bytes -> found.addAll(settings(path, new String(bytes, java.nio.charset.StandardCharsets.UTF_8), keys)));
+                files.read(path).ifPresent(bytes -> found.addAll(settings(path, new String(bytes, java.nio.charset.StandardCharsets.UTF_8), keys, ourPath)));
             } catch (CtguardException unreadable) {
                 // over a MiB, or unreadable: not a file of sysctl settings this check can judge
             }
@@ -55,7 +55,7 @@ public final class SysctlPrecedence {
         return found;
     }
 
-    static List<Override> settings(String path, String text, Set<String> keys) {
+    static List<Override> settings(String path, String text, Set<String> keys, String ourPath) {
         List<Override> found = new ArrayList<>();
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
@@ -73,7 +73,7 @@ public final class SysctlPrecedence {
             }
             key = key.replace('/', '.');
             if (keys.contains(key)) {
-                found.add(new Override(path, i + 1, key, line.substring(eq + 1).trim()));
+                found.add(new Override(path, i + 1, key, line.substring(eq + 1).trim(), ourPath));
             }
         }
         return found;

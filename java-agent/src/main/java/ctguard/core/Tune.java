@@ -7,7 +7,7 @@ package ctguard.core;
  * undoes the kernel writes too.
  */
 public final class Tune {
-    public record Options(Prepare.Options change, boolean persist) {
+    public record Options(ChangeRequest change, boolean persist) {
     }
 
     private final NodeLock lock;
@@ -21,7 +21,7 @@ public final class Tune {
     }
 
     public Result run(Options options) {
-        Prepare.Options o = options.change();
+        ChangeRequest o = options.change();
         SnapshotFirstChange.Then persist = options.persist() ? (after, result, dryRun) -> files.persist(after, false, result, dryRun) : null;
         return lock.guard(o.dryRun(), o.lockTimeout(), () -> change.run(Plan.TUNE, node -> Planner.tune(node, o.request()), o, persist));
     }

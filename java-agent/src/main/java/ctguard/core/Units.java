@@ -14,15 +14,15 @@ public final class Units {
     private Units() {
     }
 
-    public static long parseInteger(String option, String text) {
+    public static long parseInteger(String text) {
         String t = text.trim();
         if (!t.matches("[+-]?\\d+")) {
-            throw CtguardException.usage("%s: '%s' is not a whole number".formatted(option, text));
+            throw CtguardException.usage("'%s' is not a whole number".formatted(text));
         }
         try {
             return Long.parseLong(t);
         } catch (NumberFormatException e) {
-            throw CtguardException.usage("%s: '%s' is too large (at most %d)".formatted(option, text, Tunables.MAX_INT));
+            throw CtguardException.usage("'%s' is too large (at most %d)".formatted(text, Tunables.MAX_INT));
         }
     }
 
@@ -30,10 +30,10 @@ public final class Units {
      * Sizes: a byte count, IEC units (KiB, MiB, GiB, TiB; powers of 1024) or SI units (kB, MB, GB, TB;
      * powers of 1000). Single letters are refused because they are ambiguous between the two.
      */
-    public static long parseSize(String option, String text) {
+    public static long parseSize(String text) {
         Matcher m = SIZE.matcher(text.trim());
         if (!m.matches()) {
-            throw CtguardException.usage("%s: '%s' is not a size (examples: 4096, 512MiB, 64GiB, 2GB)".formatted(option, text));
+            throw CtguardException.usage("'%s' is not a size (examples: 4096, 512MiB, 64GiB, 2GB)".formatted(text));
         }
         long unit = switch (m.group(2).toLowerCase(Locale.ROOT)) {
             case "", "b" -> 1L;
@@ -46,24 +46,24 @@ public final class Units {
             case "gb" -> 1000_000_000L;
             case "tb" -> 1000_000_000_000L;
             default -> throw CtguardException.usage(
-                    "%s: unknown unit '%s' in '%s' (use B, KiB, MiB, GiB, TiB, kB, MB, GB or TB)".formatted(option, m.group(2), text));
+                    "unknown unit '%s' in '%s' (use B, KiB, MiB, GiB, TiB, kB, MB, GB or TB)".formatted(m.group(2), text));
         };
         BigDecimal bytes = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unit));
         if (bytes.compareTo(BigDecimal.valueOf(1L << 50)) > 0) {
-            throw CtguardException.usage("%s: '%s' is larger than 1 PiB".formatted(option, text));
+            throw CtguardException.usage("'%s' is larger than 1 PiB".formatted(text));
         }
         long value = bytes.longValue();
         if (value <= 0) {
-            throw CtguardException.usage("%s: '%s' must be greater than zero".formatted(option, text));
+            throw CtguardException.usage("'%s' must be greater than zero".formatted(text));
         }
         return value;
     }
 
     /** Durations: a number with ms, s, m, h or d; a bare number is seconds. */
-    public static Duration parseDuration(String option, String text) {
+    public static Duration parseDuration(String text) {
         Matcher m = DURATION.matcher(text.trim());
         if (!m.matches() || m.group(1).length() > 9) {
-            throw CtguardException.usage("%s: '%s' is not a duration (examples: 30s, 10m, 1h, 2d)".formatted(option, text));
+            throw CtguardException.usage("'%s' is not a duration (examples: 30s, 10m, 1h, 2d)".formatted(text));
         }
         long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);
@@ -77,16 +77,16 @@ public final class Units {
     }
 
     /** A duration that must not be zero: a timeout, a polling interval, a search window. */
-    public static Duration parsePositiveDuration(String option, String text) {
-        Duration d = parseDuration(option, text);
+    public static Duration parsePositiveDuration(String text) {
+        Duration d = parseDuration(text);
         if (d.isZero()) {
-            throw CtguardException.usage(option + " must be greater than zero");
+            throw CtguardException.usage("'" + text + "' must be greater than zero");
         }
         return d;
     }
 
     /** A ratio from "75%", "75" or "0.75"; must lie in (0, 1]. */
-    public static double parseRatio(String option, String text) {
+    public static double parseRatio(String text) {
         String t = text.trim();
         boolean percent = t.endsWith("%");
         String number = percent ? t.substring(0, t.length() - 1).trim() : t;
@@ -94,13 +94,13 @@ public final class Units {
         try {
             value = Double.parseDouble(number);
         } catch (NumberFormatException e) {
-            throw CtguardException.usage("%s: '%s' is not a percentage (examples: 75%%, 0.75)".formatted(option, text));
+            throw CtguardException.usage("'%s' is not a percentage (examples: 75%%, 0.75)".formatted(text));
         }
         if (percent || value > 1) {
             value = value / 100;
         }
         if (!(value > 0 && value <= 1)) {
-            throw CtguardException.usage("%s: '%s' must be above 0%% and at most 100%%".formatted(option, text));
+            throw CtguardException.usage("'%s' must be above 0%% and at most 100%%".formatted(text));
         }
         return value;
     }

@@ -7,9 +7,6 @@ import java.util.stream.Collectors;
 /** Applies a list of tunable writes all-or-nothing (rule 3). */
 public final class Writes {
     /** One tunable going from before to after. */
-    public record Write(String name, long before, long after) {
-    }
-
     private Writes() {
     }
 
@@ -17,15 +14,15 @@ public final class Writes {
      * Splits off the writes this process cannot make. Without allowPartial any such write stops the
      * action before anything is written (77); with it they are skipped and reported as warnings.
      */
-    public static List<Write> writable(NodeState node, List<Write> writes, boolean allowPartial, Result.Builder result) {
-        List<Write> blocked = writes.stream().filter(w -> !node.tunable(w.name()).writable()).toList();
+    public static List<TunableWrite> writable(NodeState node, List<TunableWrite> writes, boolean allowPartial, Result.Builder result) {
+        List<TunableWrite> blocked = writes.stream().filter(w -> !node.tunable(w.name()).writable()).toList();
         if (blocked.isEmpty()) {
             return writes;
         }
         String why = blocked.stream().map(w -> w.name() + " (" + node.tunable(w.name()).reason() + ")").collect(Collectors.joining(", "));
         if (!allowPartial) {
-            throw new CtguardException(ExitCode.NO_PERMISSION, "cannot change " + why
-                    + "; nothing was changed. Run as root in the initial network namespace, or pass --allow-partial to apply only what is writable",
+            throw new ActionFailedException(ExitCode.NO_PERMISSION, "cannot change " + why
+                    + "; nothing was changed. Run as root in the initial network namespace, or pass " + Option.ALLOW_PARTIAL + " to apply only what is writable",
                     null, result.build());
         }
         blocked.forEach(w -> result.warnings.add("skipped %s %d -> %d: %s".formatted(w.name(), w.before(), w.after(), node.tunable(w.name()).reason())));
@@ -36,11 +33,11 @@ public final class Writes {
      * Puts back, in reverse order, writes that were made; records them in the result's rollback and returns
      * the ones that could not be undone (the result then still counts as changed).
      */
-    public static List<String> undo(Kernel kernel, List<Write> done, Result.Builder result) {
+    public static List<String> undo(Kernel kernel, List<TunableWrite> done, Result.Builder result) {
         List<String> undone = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         for (int i = done.size() - 1; i >= 0; i--) {
-            Write d = done.get(i);
+            TunableWrite d = done.get(i);
             try {
                 kernel.write(d.name(), d.before());
                 undone.add(d.name());
@@ -58,9 +55,9 @@ public final class Writes {
      * Writes in order. When one fails, the writes already made are undone in reverse order, the result
      * records what was undone, and the failure is rethrown carrying that result.
      */
-    public static void apply(Kernel kernel, List<Write> writes, Result.Builder result, Runnable onRollback) {
-        List<Write> done = new ArrayList<>();
-        for (Write w : writes) {
+    public static void apply(Kernel kernel, List<TunableWrite> writes, Result.Builder result, Runnable onRollback) {
+        List<TunableWrite> done = new ArrayList<>();
+        for (TunableWrite w : writes) {
             try {
                 kernel.write(w.name(), w.after());
                 done.add(w);
@@ -75,7 +72,7 @@ public final class Writes {
                         done.isEmpty() ? "nothing had been written"
                                 : failed.isEmpty() ? "rolled back " + String.join(", ", undone) + " to their previous values"
                                 : "could NOT roll back " + String.join("; ", failed) + " — check these values by hand");
-                throw new CtguardException(failure.exitCode(), message, failure, result.build());
+                throw new ActionFailedException(failure.exitCode(), message, failure, result.build());
             }
         }
     }

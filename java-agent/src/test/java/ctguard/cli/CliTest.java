@@ -1,12 +1,14 @@
 package ctguard.cli;
 
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import ctguard.io.FileNodeLock;
 import ctguard.io.Fixtures;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
@@ -19,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -269,6 +272,65 @@ class CliTest {
         assertEquals("262144\n", read(NETFILTER + "nf_conntrack_max"));
         assertEquals(0, ctguard("prepare", "--max", "1073741824", "--force").exit());
         assertEquals("1073741824\n", read(NETFILTER + "nf_conntrack_max"));
+    }
+
+    /** Core names options by placeholder; the command line spells them as flags, and JSON carries both for the module. */
+    @Test
+    void aRefusalNamesTheFlagsAndJsonCarriesTheTemplateForOtherFrontEnds() throws IOException {
+        Run run = ctguard("prepare", "--max", "1073741824", "--json");
+        assertEquals(65, run.exit());
+        assertTrue(run.err().contains("lower --max/--buckets, raise --memory-budget, or pass --force"), run.err());
+        assertFalse(run.err().contains("{"), run.err());
+        JsonObject error = JsonParser.parseString(run.out()).getAsJsonObject().getAsJsonObject("error");
+        assertTrue(error.get("message").getAsString().contains("or pass --force"), error.toString());
+        assertTrue(error.get("template").getAsString().contains("lower {max}/{buckets}, raise {memory_budget}, or pass {force}"), error.toString());
+        assertEquals("{\"max\":\"--max\",\"buckets\":\"--buckets\",\"memory_budget\":\"--memory-budget\",\"force\":\"--force\"}",
+                error.getAsJsonObject("options").toString());
+    }
+
+    @Test
+    void everyOptionCoreNamesIsAFlagOfSomeCommand() {
+        Set<String> flags = new java.util.HashSet<>();
+        java.util.ArrayDeque<picocli.CommandLine> commands = new java.util.ArrayDeque<>(List.of(Cli.commandLine()));
+        while (!commands.isEmpty()) {
+            picocli.CommandLine c = commands.pop();
+            c.getCommandSpec().options().forEach(o -> flags.addAll(List.of(o.names())));
+            commands.addAll(c.getSubcommands().values());
+        }
+        for (ctguard.core.Option option : ctguard.core.Option.values()) {
+            assertTrue(flags.contains(Flags.of(option)), option + " is spelled " + Flags.of(option) + ", which no command has");
+        }
+    }
+
+    /** Values are parsed once, by the option's converter: picocli names the option, exit 64, nothing read or written. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "check --since 0s|'--since': '0s' must be greater than zero",
+            "check --warn-fill 150%|'--warn-fill': '150%' must be above 0% and at most 100%",
+            "check --on-drops sometimes|'--on-drops': 'sometimes' must be ok, warning or critical",
+            "check --max-chain -1|'--max-chain': '-1' must be a number above 0",
+            "prepare --max 0|'--max': nf_conntrack_max=0 is out of range",
+            "prepare --memory-budget 3x|'--memory-budget': unknown unit 'x' in '3x'",
+            "restore --wait soon|'--wait': 'soon' is not a duration",
+            "plan --ram 64GiB --entry-bytes 0|'--entry-bytes': 0 is out of range: it must be between 1 and 65536",
+            "fleet -i x --forks 501|'--forks': 501 is out of range: it must be between 1 and 500",
+            "fleet -i x --command-timeout 0s|'--command-timeout': '0s' must be greater than zero"})
+    void badValuesAreRefusedByTheirConverter(String argv, String expected) throws IOException {
+        Map<String, String> before = tree();
+        Run run = ctguard(argv.split(" "));
+        assertEquals(64, run.exit(), run.err());
+        assertTrue(run.err().contains("Invalid value for option " + expected), run.err());
+        assertEquals(before, tree());
+    }
+
+    @Test
+    void aBadValueFromTheConfigFileSaysSo() throws IOException {
+        Path config = Files.writeString(root.resolve("ctguard.yml"), "check:\n  since: 0s\n");
+        Run run = ctguard("check", "--config", config.toString());
+        assertEquals(64, run.exit());
+        assertTrue(run.err().contains("config " + config + ": Invalid value for option '--since': '0s'"), run.err());
+        Run overridden = ctguard("check", "--config", config.toString(), "--since", "0m");
+        assertTrue(overridden.err().startsWith("ctguard: Invalid value for option '--since': '0m'"), overridden.err());
     }
 
     @Test
@@ -589,7 +651,7 @@ class CliTest {
         assertEquals(0, status.exit(), status.err());
         Run fleet = Run.inProcess("fleet", "--config", config.toString(), "--debug", "-i", root.resolve("no-such-inventory").toString());
         assertEquals(64, fleet.exit(), fleet.err());
-        assertTrue(fleet.err().contains("--forks: 0 is out of range"), "the fleet section's value reached fleet: " + fleet.err());
+        assertTrue(fleet.err().contains("--forks': 0 is out of range"), "the fleet section's value reached fleet: " + fleet.err());
         Files.writeString(config, "fleet:\n  no-such-option: 1\n");
         assertTrue(ctguard("status", "--config", config.toString()).err().contains("'fleet.no-such-option' is not an option of ctguard fleet"));
     }

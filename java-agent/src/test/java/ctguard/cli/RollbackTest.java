@@ -2,6 +2,8 @@ package ctguard.cli;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import ctguard.core.ActionFailedException;
+import ctguard.core.ChangeRequest;
 import ctguard.core.CtguardException;
 import ctguard.core.ExitCode;
 import ctguard.core.KernelWriteException;
@@ -49,8 +51,8 @@ class RollbackTest {
                 new FileNodeLock(new NodeDir(state)), Waiter.SYSTEM);
         PlanRequest request = new PlanRequest(null, 524288L, null, PlanRequest.defaults().budget(), 0.1);
 
-        CtguardException e = assertThrows(CtguardException.class,
-                () -> prepare.run(new Prepare.Options(request, false, false, false, Duration.ofSeconds(1))));
+        ActionFailedException e = assertThrows(ActionFailedException.class,
+                () -> prepare.run(new ChangeRequest(request, false, false, false, Duration.ofSeconds(1))));
 
         assertEquals(ExitCode.NO_PERMISSION, e.exitCode());
         assertEquals(maxBefore, Files.readString(netfilter.resolve(Tunables.MAX)));

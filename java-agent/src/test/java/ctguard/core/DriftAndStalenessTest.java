@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Restore refuses what it did not set (drift) and snapshots of another boot (stale); the rest of rule 7b. */
 class DriftAndStalenessTest {
-    private static final Prepare.Options PREPARE = new Prepare.Options(PlanRequest.defaults(), false, false, false, Duration.ofSeconds(1));
+    private static final ChangeRequest PREPARE = new ChangeRequest(PlanRequest.defaults(), false, false, false, Duration.ofSeconds(1));
 
     private static Restore.Options restore(boolean force, boolean discard) {
         return new Restore.Options(force, Duration.ZERO, Duration.ofSeconds(1), 0.1, false, false, Duration.ofSeconds(1), discard);
@@ -26,7 +26,7 @@ class DriftAndStalenessTest {
         node.prepare().run(PREPARE);
         node.values.put(Tunables.MAX, 8_388_608L);
         node.writeLog.clear();
-        CtguardException e = assertThrows(CtguardException.class, () -> node.restore().run(restore(false, false)));
+        ActionFailedException e = assertThrows(ActionFailedException.class, () -> node.restore().run(restore(false, false)));
         assertEquals(ExitCode.DATA_ERROR, e.exitCode());
         assertTrue(e.getMessage().contains("nf_conntrack_max: original 262144, set by ctguard 4194304, now 8388608"), e.getMessage());
         assertTrue(node.writeLog.isEmpty(), "nothing changed");
@@ -43,7 +43,7 @@ class DriftAndStalenessTest {
     void valuesOfALaterPrepareOrTuneAreOursNotDrift() {
         FakeNode node = new FakeNode();
         node.prepare().run(PREPARE);
-        node.prepare().run(new Prepare.Options(new PlanRequest(8_388_608L, null, 30L, MemoryBudget.DEFAULT, 0.1), true, false, false, Duration.ofSeconds(1)));
+        node.prepare().run(new ChangeRequest(new PlanRequest(8_388_608L, null, 30L, MemoryBudget.DEFAULT, 0.1), true, false, false, Duration.ofSeconds(1)));
         assertEquals(List.of(4194304L, 8388608L), node.stored.written().get(Tunables.MAX));
         assertEquals(262144L, node.stored.values().get(Tunables.MAX), "the originals never change");
         node.restore().run(restore(false, false));
@@ -71,7 +71,7 @@ class DriftAndStalenessTest {
             CtguardException e = assertThrows(CtguardException.class, run::run);
             assertEquals(ExitCode.DATA_ERROR, e.exitCode());
             assertTrue(e.getMessage().contains("stale") && e.getMessage().contains("another boot")
-                    && e.getMessage().contains("ctguard restore --discard"), e.getMessage());
+                    && e.getMessage().contains("restore with {discard}"), e.getMessage());
         }
         assertTrue(node.writeLog.isEmpty());
         Result discarded = node.restore().run(restore(false, true));
@@ -103,7 +103,7 @@ class DriftAndStalenessTest {
         FakeNode node = new FakeNode();
         node.prepare().run(PREPARE);
         node.deleteFails = true;
-        CtguardException e = assertThrows(CtguardException.class, () -> node.restore().run(restore(false, false)));
+        ActionFailedException e = assertThrows(ActionFailedException.class, () -> node.restore().run(restore(false, false)));
         assertEquals(ExitCode.CANT_CREATE, e.exitCode());
         assertTrue(e.getMessage().contains("the originals are back"), e.getMessage());
         assertTrue(e.partialResult().changed());

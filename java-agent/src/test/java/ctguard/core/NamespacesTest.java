@@ -61,7 +61,7 @@ class NamespacesTest {
     @Test
     void restoreWaitsForTheFullestNamespaceToDrain() {
         FakeNode node = nodeWithRouter(0);
-        node.prepare().run(new Prepare.Options(PlanRequest.defaults(), false, false, false, Duration.ofSeconds(1)));
+        node.prepare().run(new ChangeRequest(PlanRequest.defaults(), false, false, false, Duration.ofSeconds(1)));
         node.others.set(0, new NetnsUsage("net:[4026532500]", "qrouter-1", 4242, 250_000));
         CtguardException e = assertThrows(CtguardException.class, () -> node.restore().run(
                 new Restore.Options(false, Duration.ZERO, Duration.ofSeconds(1), 0.10, false, false, Duration.ofSeconds(1))));

@@ -22,13 +22,13 @@ class PersistTest {
     void writesSysctlAndModuleLoadFilesWithTheLiveValues() {
         Result r = persist(false, false);
         assertTrue(r.changed());
-        String sysctl = files.files.get(Persist.SYSCTL_FILE);
+        String sysctl = files.files.get(PersistFiles.SYSCTL_FILE);
         assertTrue(sysctl.contains("net.netfilter.nf_conntrack_max = 262144\n"), sysctl);
         assertTrue(sysctl.contains("net.netfilter.nf_conntrack_buckets = 65536\n"));
         assertTrue(sysctl.contains("net.netfilter.nf_conntrack_tcp_timeout_time_wait = 120\n"));
         assertTrue(sysctl.indexOf("buckets") < sysctl.indexOf("nf_conntrack_max"), "buckets before max");
-        assertTrue(files.files.get(Persist.MODULES_FILE).endsWith("\nnf_conntrack\n"));
-        assertFalse(files.files.containsKey(Persist.MODPROBE_FILE));
+        assertTrue(files.files.get(PersistFiles.MODULES_FILE).endsWith("\nnf_conntrack\n"));
+        assertFalse(files.files.containsKey(PersistFiles.MODPROBE_FILE));
     }
 
     @Test
@@ -43,11 +43,11 @@ class PersistTest {
 
     @Test
     void retiresTheSnapshotSoRestoreLeavesThePersistedValues() {
-        node.prepare().run(new Prepare.Options(PlanRequest.defaults(), false, false, false, Duration.ofSeconds(1)));
+        node.prepare().run(new ChangeRequest(PlanRequest.defaults(), false, false, false, Duration.ofSeconds(1)));
         Result r = persist(false, false);
         assertNull(node.stored);
         assertTrue(r.warnings().stream().anyMatch(w -> w.contains("snapshot retired to /state/snapshot.persisted-")));
-        assertTrue(files.files.get(Persist.SYSCTL_FILE).contains("nf_conntrack_max = 4194304"));
+        assertTrue(files.files.get(PersistFiles.SYSCTL_FILE).contains("nf_conntrack_max = 4194304"));
         Result restore = node.restore().run(new Restore.Options(false, Duration.ZERO, Duration.ofSeconds(1), 0.1, false, false, Duration.ofSeconds(1)));
         assertFalse(restore.changed());
         assertEquals(4194304L, node.values.get(Tunables.MAX));
@@ -69,9 +69,9 @@ class PersistTest {
             }
         };
         new Persist(oldKernel, node, node, files, node).run(new Persist.Options(false, false, Duration.ofSeconds(1)));
-        assertEquals("options nf_conntrack hashsize=65536\n", files.files.get(Persist.MODPROBE_FILE).lines()
+        assertEquals("options nf_conntrack hashsize=65536\n", files.files.get(PersistFiles.MODPROBE_FILE).lines()
                 .filter(l -> !l.startsWith("#")).reduce("", (a, b) -> a + b + "\n"));
-        assertFalse(files.files.get(Persist.SYSCTL_FILE).contains("buckets"));
+        assertFalse(files.files.get(PersistFiles.SYSCTL_FILE).contains("buckets"));
     }
 
     @Test
@@ -112,11 +112,11 @@ class PersistTest {
 
     @Test
     void aFailedWritePutsBackFilesAlreadyWritten() {
-        files.files.put(Persist.MODULES_FILE, "old\n");
-        files.failOnWrite = Persist.SYSCTL_FILE;
+        files.files.put(PersistFiles.MODULES_FILE, "old\n");
+        files.failOnWrite = PersistFiles.SYSCTL_FILE;
         CtguardException e = assertThrows(CtguardException.class, () -> persist(false, false));
         assertEquals(ExitCode.CANT_CREATE, e.exitCode());
-        assertEquals("old\n", files.files.get(Persist.MODULES_FILE));
+        assertEquals("old\n", files.files.get(PersistFiles.MODULES_FILE));
         assertEquals(1, files.files.size());
     }
 }

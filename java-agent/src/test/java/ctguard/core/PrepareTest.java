@@ -13,11 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PrepareTest {
-    private static Prepare.Options options(PlanRequest request, boolean dryRun, boolean allowPartial, boolean force) {
-        return new Prepare.Options(request, force, dryRun, allowPartial, Duration.ofSeconds(1));
+    private static ChangeRequest options(PlanRequest request, boolean dryRun, boolean allowPartial, boolean force) {
+        return new ChangeRequest(request, force, dryRun, allowPartial, Duration.ofSeconds(1));
     }
 
-    private static Prepare.Options defaults() {
+    private static ChangeRequest defaults() {
         return options(PlanRequest.defaults(), false, false, false);
     }
 
@@ -75,7 +75,7 @@ class PrepareTest {
     void aFailedWriteRollsBackEarlierWritesAndRemovesTheNewSnapshot() {
         FakeNode node = new FakeNode();
         node.failOnWrite = Tunables.TIME_WAIT;
-        CtguardException e = assertThrows(CtguardException.class, () -> node.prepare().run(defaults()));
+        ActionFailedException e = assertThrows(ActionFailedException.class, () -> node.prepare().run(defaults()));
         assertEquals(ExitCode.NO_PERMISSION, e.exitCode());
         assertEquals(262144L, node.values.get(Tunables.MAX));
         assertEquals(65536L, node.values.get(Tunables.BUCKETS));
@@ -110,7 +110,7 @@ class PrepareTest {
         PlanRequest huge = new PlanRequest(1L << 30, null, null, MemoryBudget.DEFAULT, 0.1);
         CtguardException e = assertThrows(CtguardException.class, () -> node.prepare().run(options(huge, false, false, false)));
         assertEquals(ExitCode.DATA_ERROR, e.exitCode());
-        assertTrue(e.getMessage().contains("--force"));
+        assertTrue(e.getMessage().contains("pass {force}"), e.getMessage());
         assertTrue(node.writeLog.isEmpty());
         node.prepare().run(options(huge, false, false, true));
         assertEquals(1L << 30, node.values.get(Tunables.MAX));

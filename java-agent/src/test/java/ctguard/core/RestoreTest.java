@@ -19,7 +19,7 @@ class RestoreTest {
 
     private static FakeNode prepared() {
         FakeNode node = new FakeNode();
-        node.prepare().run(new Prepare.Options(PlanRequest.defaults(), false, false, false, Duration.ofSeconds(1)));
+        node.prepare().run(new ChangeRequest(PlanRequest.defaults(), false, false, false, Duration.ofSeconds(1)));
         node.writeLog.clear();
         return node;
     }
@@ -97,7 +97,7 @@ class RestoreTest {
     void aFailedWriteRollsBackAndKeepsTheSnapshot() {
         FakeNode node = prepared();
         node.failOnWrite = Tunables.BUCKETS;
-        CtguardException e = assertThrows(CtguardException.class, () -> node.restore().run(options(false, Duration.ZERO, false)));
+        ActionFailedException e = assertThrows(ActionFailedException.class, () -> node.restore().run(options(false, Duration.ZERO, false)));
         assertEquals(4194304L, node.values.get(Tunables.MAX));
         assertEquals(60L, node.values.get(Tunables.TIME_WAIT));
         assertNotNull(node.stored);

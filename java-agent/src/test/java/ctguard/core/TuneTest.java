@@ -33,7 +33,7 @@ class TuneTest {
     }
 
     private static Tune.Options options(PlanRequest request, boolean dryRun, boolean persist) {
-        return new Tune.Options(new Prepare.Options(request, false, dryRun, false, Duration.ofSeconds(1)), persist);
+        return new Tune.Options(new ChangeRequest(request, false, dryRun, false, Duration.ofSeconds(1)), persist);
     }
 
     @Test
@@ -122,8 +122,8 @@ class TuneTest {
     void aFailedPersistFileUndoesTheKernelWritesAndTheNewSnapshot() {
         FakeNode node = articleNode();
         MemoryConfigFiles files = new MemoryConfigFiles();
-        files.failOnWrite = Persist.SYSCTL_FILE;
-        CtguardException e = assertThrows(CtguardException.class, () -> tune(node, files).run(options(budget("1.2GiB"), false, true)));
+        files.failOnWrite = PersistFiles.SYSCTL_FILE;
+        ActionFailedException e = assertThrows(ActionFailedException.class, () -> tune(node, files).run(options(budget("1.2GiB"), false, true)));
         assertTrue(e.getMessage().contains("rolled back too"), e.getMessage());
         assertEquals(12_262_144L, node.values.get(Tunables.MAX));
         assertEquals(16_384L, node.values.get(Tunables.BUCKETS));

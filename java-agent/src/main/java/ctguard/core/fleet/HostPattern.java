@@ -1,6 +1,7 @@
 package ctguard.core.fleet;
 
 import ctguard.core.CtguardException;
+import ctguard.core.Option;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -59,7 +60,7 @@ public final class HostPattern {
         List<String> exclusions = new ArrayList<>();
         for (String term : terms) {
             if (term.startsWith("@")) {
-                throw CtguardException.usage("--limit '" + limit + "': limit files (" + term + ") are not supported; list the hosts or groups instead");
+                throw CtguardException.usage(Option.LIMIT + " '" + limit + "': limit files (" + term + ") are not supported; list the hosts or groups instead");
             }
             (term.startsWith("!") ? exclusions : term.startsWith("&") ? intersections : regular).add(term);
         }
@@ -81,7 +82,7 @@ public final class HostPattern {
             selected.removeAll(matchOne(inventory, limit, term.substring(1)));
         }
         if (selected.isEmpty()) {
-            throw CtguardException.usage("--limit '" + limit + "' matches no host in the inventory");
+            throw CtguardException.usage(Option.LIMIT + " '" + limit + "' matches no host in the inventory");
         }
         return inventory.hosts().keySet().stream().filter(selected::contains).toList();
     }
@@ -143,8 +144,8 @@ public final class HostPattern {
             }
         }
         if (result.isEmpty() && !groupMatched) {
-            throw CtguardException.usage(limit.strip().equals(term) ? "--limit '" + limit + "' matches no host in the inventory"
-                    : "--limit '" + limit + "': '" + term + "' matches no host or group in the inventory");
+            throw CtguardException.usage(limit.strip().equals(term) ? Option.LIMIT + " '" + limit + "' matches no host in the inventory"
+                    : Option.LIMIT + " '" + limit + "': '" + term + "' matches no host or group in the inventory");
         }
         List<String> ordered = inventory.hosts().keySet().stream().filter(result::contains).toList();
         if (!hasSubscript || ordered.isEmpty()) {
@@ -158,7 +159,7 @@ public final class HostPattern {
         }
         int index = start < 0 ? ordered.size() + start : start;
         if (index < 0 || index >= ordered.size()) {
-            throw CtguardException.usage("--limit '" + limit + "': '" + term + "' has no host at position " + start
+            throw CtguardException.usage(Option.LIMIT + " '" + limit + "': '" + term + "' has no host at position " + start
                     + " ('" + expr + "' matches " + ordered.size() + ", counted from 0)");
         }
         return List.of(ordered.get(index));
@@ -170,7 +171,7 @@ public final class HostPattern {
                 Pattern regex = Pattern.compile(expr.substring(1));
                 return name -> regex.matcher(name).lookingAt();
             } catch (PatternSyntaxException e) {
-                throw CtguardException.usage("--limit '" + limit + "': '" + expr + "' is not a valid regular expression: "
+                throw CtguardException.usage(Option.LIMIT + " '" + limit + "': '" + expr + "' is not a valid regular expression: "
                         + e.getDescription());
             }
         }
@@ -185,7 +186,7 @@ public final class HostPattern {
         try {
             return Integer.parseInt(digits);
         } catch (NumberFormatException e) {
-            throw CtguardException.usage("--limit '" + limit + "': position " + digits + " is too large");
+            throw CtguardException.usage(Option.LIMIT + " '" + limit + "': position " + digits + " is too large");
         }
     }
 }

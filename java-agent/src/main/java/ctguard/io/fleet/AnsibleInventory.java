@@ -10,7 +10,6 @@ import ctguard.core.CtguardException;
 import ctguard.core.ExitCode;
 import ctguard.core.fleet.Inventory;
 import ctguard.core.fleet.InventoryHost;
-import ctguard.io.fleet.GroupGraph.Valued;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -159,12 +158,12 @@ final class AnsibleInventory {
         ConnectionVars.Warnings hostWarnings = new ConnectionVars.Warnings();
         Map<String, InventoryHost> hosts = new LinkedHashMap<>();
         for (String name : graph.hostOrder()) {
-            Map<String, Valued> vars = new LinkedHashMap<>();
+            Map<String, SourcedValue> vars = new LinkedHashMap<>();
             JsonElement hv = hostvars.get(name);
             if (hv != null && hv.isJsonObject()) {
                 for (String var : ConnectionVars.NAMES) {
                     if (hv.getAsJsonObject().has(var)) {
-                        vars.put(var, new Valued(value(hv.getAsJsonObject().get(var)), what));
+                        vars.put(var, new SourcedValue(value(hv.getAsJsonObject().get(var)), what));
                     }
                 }
             }

@@ -2,7 +2,6 @@ package ctguard.io.fleet;
 
 import ctguard.core.CtguardException;
 import ctguard.core.fleet.InventoryHost;
-import ctguard.io.fleet.GroupGraph.Valued;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -58,12 +57,12 @@ final class ConnectionVars {
     private ConnectionVars() {
     }
 
-    static InventoryHost resolve(String name, Map<String, Valued> vars, Warnings warnings) {
-        Valued address = last(vars, HOST_VARS);
-        Valued port = last(vars, PORT_VARS);
-        Valued user = last(vars, USER_VARS);
-        Valued key = last(vars, KEY_VARS);
-        Valued connection = vars.get(CONNECTION);
+    static InventoryHost resolve(String name, Map<String, SourcedValue> vars, Warnings warnings) {
+        SourcedValue address = last(vars, HOST_VARS);
+        SourcedValue port = last(vars, PORT_VARS);
+        SourcedValue user = last(vars, USER_VARS);
+        SourcedValue key = last(vars, KEY_VARS);
+        SourcedValue connection = vars.get(CONNECTION);
         String connectionName = text(name, CONNECTION, connection, warnings);
         if (connectionName != null && !SSH_CONNECTIONS.contains(connectionName)) {
             warnings.add("ansible_connection is '" + connectionName + "'; it is reached over SSH anyway", name);
@@ -78,10 +77,10 @@ final class ConnectionVars {
     }
 
     /** The last of the names with a non-null value, as Ansible's config manager picks it. */
-    private static Valued last(Map<String, Valued> vars, List<String> names) {
-        Valued found = null;
+    private static SourcedValue last(Map<String, SourcedValue> vars, List<String> names) {
+        SourcedValue found = null;
         for (String n : names) {
-            Valued v = vars.get(n);
+            SourcedValue v = vars.get(n);
             if (v != null && v.value() != null) {
                 found = v;
             }
@@ -89,10 +88,10 @@ final class ConnectionVars {
         return found;
     }
 
-    private static String varName(Map<String, Valued> vars, List<String> names) {
+    private static String varName(Map<String, SourcedValue> vars, List<String> names) {
         String found = names.get(0);
         for (String n : names) {
-            Valued v = vars.get(n);
+            SourcedValue v = vars.get(n);
             if (v != null && v.value() != null) {
                 found = n;
             }
@@ -100,7 +99,7 @@ final class ConnectionVars {
         return found;
     }
 
-    private static String text(String host, String var, Valued v, Warnings warnings) {
+    private static String text(String host, String var, SourcedValue v, Warnings warnings) {
         if (v == null || v.value() == null) {
             return null;
         }
@@ -123,7 +122,7 @@ final class ConnectionVars {
         return s;
     }
 
-    private static int port(String host, String var, Valued v, Warnings warnings) {
+    private static int port(String host, String var, SourcedValue v, Warnings warnings) {
         if (v == null || v.value() == null) {
             return InventoryHost.UNSET_PORT;
         }

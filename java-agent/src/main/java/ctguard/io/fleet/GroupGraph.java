@@ -27,16 +27,13 @@ final class GroupGraph {
     static final String UNGROUPED = Inventory.UNGROUPED;
 
     /** A variable's value and where it came from (a file, or ansible-inventory). */
-    record Valued(Object value, String origin) {
-    }
-
     static final class Group {
         final String name;
         final Set<String> hosts = new LinkedHashSet<>();
         final Set<String> children = new LinkedHashSet<>();
         final Set<String> parents = new LinkedHashSet<>();
         /** Inline variables ({@code vars:} in the inventory file). */
-        final Map<String, Valued> vars = new LinkedHashMap<>();
+        final Map<String, SourcedValue> vars = new LinkedHashMap<>();
         int priority = 1;
 
         Group(String name) {
@@ -47,7 +44,7 @@ final class GroupGraph {
     static final class Host {
         final String name;
         /** Inline host variables; for ansible-inventory, every variable Ansible resolved. */
-        final Map<String, Valued> vars = new LinkedHashMap<>();
+        final Map<String, SourcedValue> vars = new LinkedHashMap<>();
 
         Host(String name) {
             this.name = name;
@@ -79,7 +76,7 @@ final class GroupGraph {
             host = new Host(hostName);
             hosts.put(hostName, host);
             if (port != null) {
-                host.vars.put(ConnectionVars.PORT, new Valued(port, origin));
+                host.vars.put(ConnectionVars.PORT, new SourcedValue(port, origin));
             }
         }
         group(groupName).hosts.add(hostName);

@@ -7,7 +7,6 @@ import ctguard.core.fleet.Inventory;
 import ctguard.core.fleet.InventoryHost;
 import ctguard.io.fleet.GroupGraph.Group;
 import ctguard.io.fleet.GroupGraph.Host;
-import ctguard.io.fleet.GroupGraph.Valued;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,7 +56,7 @@ final class YamlInventory {
     private final int maxHosts;
     private final GroupGraph graph;
     private final List<String> warnings = new ArrayList<>();
-    private final Map<String, Map<String, Valued>> groupVarsCache = new HashMap<>();
+    private final Map<String, Map<String, SourcedValue>> groupVarsCache = new HashMap<>();
 
     private YamlInventory(Path source, int maxHosts) {
         this.source = source;
@@ -107,8 +106,8 @@ final class YamlInventory {
     }
 
     /** The host's connection variables in Ansible's precedence, lowest first. */
-    private Map<String, Valued> variables(Host host, List<String> groupsByPrecedence) {
-        Map<String, Valued> vars = new HashMap<>();
+    private Map<String, SourcedValue> variables(Host host, List<String> groupsByPrecedence) {
+        Map<String, SourcedValue> vars = new HashMap<>();
         vars.putAll(graph.groups.get(GroupGraph.ALL).vars);
         for (String g : groupsByPrecedence) {
             vars.putAll(graph.groups.get(g).vars);
@@ -122,13 +121,13 @@ final class YamlInventory {
         return vars;
     }
 
-    private Map<String, Valued> groupVars(String group) {
+    private Map<String, SourcedValue> groupVars(String group) {
         return groupVarsCache.computeIfAbsent(group, g -> varsFiles("group_vars", g));
     }
 
     /** Ansible's host_group_vars plugin with find_vars_files: the first of NAME, NAME.yml, NAME.yaml, NAME.json. */
-    private Map<String, Valued> varsFiles(String subdir, String entity) {
-        Map<String, Valued> vars = new HashMap<>();
+    private Map<String, SourcedValue> varsFiles(String subdir, String entity) {
+        Map<String, SourcedValue> vars = new HashMap<>();
         Path dir = baseDir.resolve(subdir);
         if (entity.startsWith("/") || !Files.isDirectory(dir)) {
             return vars;
@@ -164,7 +163,7 @@ final class YamlInventory {
             }
             map.forEach((k, v) -> {
                 if (ConnectionVars.NAMES.contains(String.valueOf(k))) {
-                    vars.put(String.valueOf(k), new Valued(v, file.toString()));
+                    vars.put(String.valueOf(k), new SourcedValue(v, file.toString()));
                 }
             });
         }
@@ -333,7 +332,7 @@ final class YamlInventory {
             }
         }
         if (ConnectionVars.NAMES.contains(var)) {
-            group.vars.put(var, new Valued(value, file.toString()));
+            group.vars.put(var, new SourcedValue(value, file.toString()));
         }
     }
 
@@ -358,7 +357,7 @@ final class YamlInventory {
             if (vars != null) {
                 ((Map<?, ?>) vars).forEach((k, v) -> {
                     if (ConnectionVars.NAMES.contains(String.valueOf(k))) {
-                        host.vars.put(String.valueOf(k), new Valued(v, file.toString()));
+                        host.vars.put(String.valueOf(k), new SourcedValue(v, file.toString()));
                     }
                 });
             }

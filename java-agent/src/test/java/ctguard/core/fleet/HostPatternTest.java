@@ -178,20 +178,20 @@ class HostPatternTest {
     void aTrailingBracketIsASubscriptAsInAnsibleNotAGlobSet() {
         // 'cmp00[1-3]' means hosts 1 to 3 of 'cmp00', which matches nothing; 'cmp00[1-3]*' is the glob
         CtguardException e = refused("cmp00[1-3]");
-        assertEquals("--limit 'cmp00[1-3]' matches no host in the inventory", e.getMessage());
+        assertEquals("{limit} 'cmp00[1-3]' matches no host in the inventory", e.getMessage());
     }
 
     @Test
     void aLimitMatchingNothingIsAUsageError() {
-        assertEquals("--limit 'nosuch' matches no host in the inventory", refused("nosuch").getMessage());
-        assertEquals("--limit 'x' matches no host in the inventory", refused("x").getMessage());
-        assertEquals("--limit 'control:&network' matches no host in the inventory", refused("control:&network").getMessage());
-        assertEquals("--limit 'openstack:!openstack' matches no host in the inventory", refused("openstack:!openstack").getMessage());
+        assertEquals("{limit} 'nosuch' matches no host in the inventory", refused("nosuch").getMessage());
+        assertEquals("{limit} 'x' matches no host in the inventory", refused("x").getMessage());
+        assertEquals("{limit} 'control:&network' matches no host in the inventory", refused("control:&network").getMessage());
+        assertEquals("{limit} 'openstack:!openstack' matches no host in the inventory", refused("openstack:!openstack").getMessage());
     }
 
     @Test
     void aTermMatchingNothingIsAnErrorEvenWhenOthersMatch() {
-        assertEquals("--limit 'control:contrl': 'contrl' matches no host or group in the inventory",
+        assertEquals("{limit} 'control:contrl': 'contrl' matches no host or group in the inventory",
                 refused("control:contrl").getMessage());
         assertTrue(refused("control:!cmp9*").getMessage().contains("'cmp9*' matches no host or group"));
         assertTrue(refused("control:&nosuch").getMessage().contains("'nosuch' matches no host or group"));
@@ -202,7 +202,7 @@ class HostPatternTest {
         Inventory inv = new Inventory(Map.of("a", InventoryHost.named("a")), Map.of("empty", Set.of(), "g", Set.of("a")), Inventory.SOURCE_YAML);
         assertEquals(List.of("a"), HostPattern.select(inv, "g:empty"));
         CtguardException e = assertThrows(CtguardException.class, () -> HostPattern.select(inv, "empty"));
-        assertEquals("--limit 'empty' matches no host in the inventory", e.getMessage());
+        assertEquals("{limit} 'empty' matches no host in the inventory", e.getMessage());
     }
 
     @Test

@@ -80,7 +80,7 @@ final class HostKeyVerifier implements HostKeyRepository {
     /** The offered key as OpenSSH shows it: "ssh-ed25519 SHA256:...", or null before the check. */
     String offeredKeyDescription() {
         byte[] key = offeredKey;
-        return key == null ? null : keyType(key) + " " + fingerprint(key);
+        return key == null ? null : KnownHosts.keyType(key) + " " + fingerprint(key);
     }
 
     /** The key types the file holds for the host when the offered one is not among them. */
@@ -188,18 +188,10 @@ final class HostKeyVerifier implements HostKeyRepository {
         mac.init(new SecretKeySpec(salt, "HmacSHA1"));
         byte[] hash = mac.doFinal(host.getBytes(StandardCharsets.UTF_8));
         Base64.Encoder b64 = Base64.getEncoder();
-        return "|1|" + b64.encodeToString(salt) + "|" + b64.encodeToString(hash) + " " + keyType(key) + " " + b64.encodeToString(key);
+        return "|1|" + b64.encodeToString(salt) + "|" + b64.encodeToString(hash) + " " + KnownHosts.keyType(key) + " " + b64.encodeToString(key);
     }
 
     /** The key type named at the start of an SSH public key blob. */
-    static String keyType(byte[] blob) {
-        if (blob.length < 4) {
-            return "unknown";
-        }
-        int len = ByteBuffer.wrap(blob, 0, 4).getInt();
-        return len <= 0 || len > blob.length - 4 ? "unknown" : new String(blob, 4, len, StandardCharsets.US_ASCII);
-    }
-
     /** OpenSSH's SHA256 fingerprint: SHA256:base64 without padding. */
     static String fingerprint(byte[] blob) {
         try {

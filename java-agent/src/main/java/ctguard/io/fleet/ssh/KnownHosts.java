@@ -3,6 +3,7 @@ package ctguard.io.fleet.ssh;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,7 +127,7 @@ final class KnownHosts {
                 return null;
             }
         }
-        return new Entry(number, marker, names.toLowerCase(Locale.ROOT), salt, hash, HostKeyVerifier.keyType(key), key);
+        return new Entry(number, marker, names.toLowerCase(Locale.ROOT), salt, hash, keyType(key), key);
     }
 
     /**
@@ -136,7 +137,7 @@ final class KnownHosts {
      */
     Verdict check(String host, byte[] key) {
         String name = host.toLowerCase(Locale.ROOT);
-        String type = HostKeyVerifier.keyType(key);
+        String type = keyType(key);
         Set<String> types = new LinkedHashSet<>();
         Entry known = null;
         Entry changed = null;
@@ -243,5 +244,14 @@ final class KnownHosts {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The key type named inside an SSH public key blob (its first string), or "unknown". */
+    static String keyType(byte[] blob) {
+        if (blob.length < 4) {
+            return "unknown";
+        }
+        int len = ByteBuffer.wrap(blob, 0, 4).getInt();
+        return len <= 0 || len > blob.length - 4 ? "unknown" : new String(blob, 4, len, StandardCharsets.US_ASCII);
     }
 }

@@ -28,7 +28,7 @@ class KnownHostsTest {
     }
 
     private static String line(String names, byte[] key) {
-        return names + " " + HostKeyVerifier.keyType(key) + " " + Base64.getEncoder().encodeToString(key);
+        return names + " " + KnownHosts.keyType(key) + " " + Base64.getEncoder().encodeToString(key);
     }
 
     private static KnownHosts.Outcome check(String file, String host, byte[] key) {
