@@ -153,109 +153,76 @@ public final class RemoteRead {
                 + "fi\n" + script(since);
     }
 
-    /** {@code java -jar PATH check --json}, the path quoted for the remote shell. */
-    public static String agentCommand(String remoteAgentPath) {
-        return "java -jar " + shellQuote(remoteAgentPath) + " check --json";
-    }
-
     static String shellQuote(String s) {
         return "'" + s.replace("'", "'\\''") + "'";
     }
 
-    /** The agent's output when the script ran the remote agent, else null. */
-    static String agentOutput(String stdout) {
-        int at = firstMarkLine(stdout);
-        String agentLine = MARK + "agent\n";
-        return at >= 0 && stdout.startsWith(agentLine, at) ? stdout.substring(at + agentLine.length()) : null;
-    }
-
-    private static int firstMarkLine(String stdout) {
-        if (stdout.startsWith(MARK)) {
-            return 0;
+    /** Checks and collects the script's whole output at once (what {@link Parser} does as it arrives). */
+    public static RemoteRead parse(String host, String stdout, String stderr, int exitStatus) {
+        Parser parser = new Parser(host, false);
+        for (String line : stdout.split("\n", -1)) {
+            parser.line(line);
         }
-        int i = stdout.indexOf("\n" + MARK);
-        return i < 0 ? -1 : i + 1;
+        return parser.finish(stderr, exitStatus);
     }
 
     /**
-     * Checks and collects the script's output. {@code stderr} supplies grep's complaints about files that
-     * passed test -r but could not be read; exitStatus and stderr also explain output without the markers.
+     * The script's output, parsed line by line as it arrives: what a host sends is never held whole, only what
+     * is kept of it (file contents, namespace counts, at most {@value #MAX_LOG_LINES} log lines), and the first
+     * bad line stops the read. Lines before the first marker (a login banner) are skipped, the first of them
+     * kept for the error; with {@code agentAsked}, a first marker {@code agent} makes the rest the remote
+     * agent's JSON answer. Not thread-safe: one parser per host.
      */
-    public static RemoteRead parse(String host, String stdout, String stderr, int exitStatus) {
-        int start = firstMarkLine(stdout);
-        if (start < 0 || !stdout.startsWith(MARK + "begin ", start)) {
-            throw new SshException(SshException.Kind.COMMAND_FAILED, host, "no ctguard output from %s (remote exit status %d)%s"
-                    .formatted(host, exitStatus, excerpt(stderr, stdout)));
+    public static final class Parser {
+        private static final int MAX_PREAMBLE = 1024;
+        private final String host;
+        private final boolean agentAsked;
+        private final StringBuilder preamble = new StringBuilder();
+        private StringBuilder agentJson;
+        private boolean begun;
+        private boolean ended;
+        private String firstMark;
+        private Integer uid;
+        private String netns;
+        private final Map<String, Boolean> readable = new LinkedHashMap<>();
+        private final Map<String, Boolean> writable = new LinkedHashMap<>();
+        private final Map<String, Integer> modes = new LinkedHashMap<>();
+        private final Map<String, Integer> lsModes = new LinkedHashMap<>();
+        private final Map<String, StringBuilder> contents = new LinkedHashMap<>();
+        private String section = "head";
+        private final Map<Long, Long> nsCounts = new LinkedHashMap<>();
+        private final Map<Long, Integer> nsPids = new LinkedHashMap<>();
+        private final Map<Long, String> nsNames = new LinkedHashMap<>();
+        private String logSource;
+        private boolean logReadable = true;
+        private final List<String> logLines = new java.util.ArrayList<>();
+
+        public Parser(String host, boolean agentAsked) {
+            this.host = host;
+            this.agentAsked = agentAsked;
         }
-        String[] lines = stdout.substring(start).split("\n", -1);
-        Integer uid = null;
-        String netns = null;
-        Map<String, Boolean> readable = new LinkedHashMap<>();
-        Map<String, Boolean> writable = new LinkedHashMap<>();
-        Map<String, Integer> modes = new LinkedHashMap<>();
-        Map<String, Integer> lsModes = new LinkedHashMap<>();
-        Map<String, StringBuilder> contents = new LinkedHashMap<>();
-        String section = "head";
-        boolean ended = false;
-        Map<Long, Long> nsCounts = new LinkedHashMap<>();
-        Map<Long, Integer> nsPids = new LinkedHashMap<>();
-        Map<Long, String> nsNames = new LinkedHashMap<>();
-        String logSource = null;
-        boolean logReadable = true;
-        List<String> logLines = new java.util.ArrayList<>();
-        for (int i = 1; i < lines.length; i++) {
-            String line = lines[i];
-            if (line.startsWith(MARK)) {
-                String item = line.substring(MARK.length());
-                String word = item.split(" ", 2)[0];
-                String rest = item.length() > word.length() ? item.substring(word.length() + 1) : "";
-                switch (word) {
-                    case "uid" -> uid = rest.isBlank() ? null : parseUid(host, rest.trim());
-                    // only the link text is used (never followed); keep it to a name like net:[4026531833]
-                    case "netns" -> netns = rest.isBlank() || rest.contains("/") || rest.length() > 64 ? null : rest.trim();
-                    case "file" -> {
-                        String[] f = rest.split(" ", 3);
-                        if (f.length != 3) {
-                            throw bad(host, "malformed file line '" + abbreviate(line) + "'");
-                        }
-                        String path = checkPath(host, f[2]);
-                        readable.put(path, f[0].equals("1"));
-                        writable.put(path, f[1].equals("1"));
-                    }
-                    case "mode" -> {
-                        String[] f = rest.split(" ", 2);
-                        if (f.length == 2 && f[0].matches("[0-7]{1,4}")) {
-                            modes.put(checkPath(host, f[1]), Integer.parseInt(f[0], 8));
-                        }
-                    }
-                    case "ls" -> section = "ls";
-                    case "data" -> section = "data";
-                    case "namespaces" -> section = "namespaces";
-                    case "ns" -> namespaceLine(rest, nsCounts, nsPids);
-                    case "name" -> {
-                        String[] f = rest.split(" ", 2);
-                        String name = f.length == 2 && f[1].startsWith("run/netns/") ? f[1].substring("run/netns/".length()) : "";
-                        if (f[0].matches("\\d{1,18}") && !name.isEmpty() && name.length() <= 255 && !name.contains("/")) {
-                            nsNames.put(Long.parseLong(f[0]), ctguard.core.Printable.of(name));
-                        }
-                    }
-                    case "log" -> logSource = rest.equals("journal") || rest.equals("dmesg") ? rest : "unknown";
-                    case "logline" -> {
-                        if (rest.equals(MARK + "log-failed")) {
-                            logReadable = false;
-                        } else if (logLines.size() < MAX_LOG_LINES) {
-                            logLines.add(rest);
-                        }
-                    }
-                    case "end" -> ended = true;
-                    default -> throw bad(host, "unknown item '" + abbreviate(line) + "'");
-                }
-                if (ended) {
-                    break;
-                }
-                continue;
+
+        /** The remote agent's answer, when the script ran it (only looked for when asked), else null. */
+        public String agentJson() {
+            return agentJson == null ? null : agentJson.toString();
+        }
+
+        /** One line of output, without its newline. Throws {@link SshException} (bad output) at the first wrong line. */
+        public void line(String line) {
+            if (agentJson != null) {
+                agentJson.append(line).append('\n');
+                return;
             }
-            if (section.equals("ls")) {
+            if (ended) {
+                return;
+            }
+            if (!begun) {
+                start(line);
+                return;
+            }
+            if (line.startsWith(MARK)) {
+                item(line);
+            } else if (section.equals("ls")) {
                 parseLs(line, lsModes);
             } else if (section.equals("data")) {
                 int colon = line.indexOf(':');
@@ -268,21 +235,97 @@ public final class RemoteRead {
                 throw bad(host, "unexpected line '" + abbreviate(line) + "'");
             }
         }
-        if (!ended) {
-            throw bad(host, "the output is truncated (no end marker; remote exit status %d)%s".formatted(exitStatus, excerpt(stderr, "")));
+
+        private void start(String line) {
+            if (!line.startsWith(MARK)) {
+                if (preamble.length() < MAX_PREAMBLE) {
+                    preamble.append(abbreviate(line)).append('\n');
+                }
+                return;
+            }
+            if (firstMark != null) {
+                return;
+            }
+            firstMark = line;
+            if (agentAsked && line.equals(MARK + "agent")) {
+                agentJson = new StringBuilder();
+            } else if (line.startsWith(MARK + "begin ")) {
+                begun = true;
+            }
         }
-        Set<String> grepFailed = grepFailures(stderr);
-        Map<String, RemoteFile> files = new LinkedHashMap<>();
-        for (Map.Entry<String, Boolean> e : readable.entrySet()) {
-            String path = e.getKey();
-            boolean read = e.getValue() && !grepFailed.contains(path);
-            Integer mode = modes.containsKey(path) ? modes.get(path) : lsModes.get(path);
-            String content = read ? contents.getOrDefault(path, new StringBuilder()).toString() : null;
-            files.put(path, new RemoteFile(path, read, writable.get(path), mode, content));
+
+        private void item(String line) {
+            String item = line.substring(MARK.length());
+            String word = item.split(" ", 2)[0];
+            String rest = item.length() > word.length() ? item.substring(word.length() + 1) : "";
+            switch (word) {
+                case "uid" -> uid = rest.isBlank() ? null : parseUid(host, rest.trim());
+                // only the link text is used (never followed); keep it to a name like net:[4026531833]
+                case "netns" -> netns = rest.isBlank() || rest.contains("/") || rest.length() > 64 ? null : rest.trim();
+                case "file" -> {
+                    String[] f = rest.split(" ", 3);
+                    if (f.length != 3) {
+                        throw bad(host, "malformed file line '" + abbreviate(line) + "'");
+                    }
+                    String path = checkPath(host, f[2]);
+                    readable.put(path, f[0].equals("1"));
+                    writable.put(path, f[1].equals("1"));
+                }
+                case "mode" -> {
+                    String[] f = rest.split(" ", 2);
+                    if (f.length == 2 && f[0].matches("[0-7]{1,4}")) {
+                        modes.put(checkPath(host, f[1]), Integer.parseInt(f[0], 8));
+                    }
+                }
+                case "ls" -> section = "ls";
+                case "data" -> section = "data";
+                case "namespaces" -> section = "namespaces";
+                case "ns" -> namespaceLine(rest, nsCounts, nsPids);
+                case "name" -> {
+                    String[] f = rest.split(" ", 2);
+                    String name = f.length == 2 && f[1].startsWith("run/netns/") ? f[1].substring("run/netns/".length()) : "";
+                    if (f[0].matches("\\d{1,18}") && !name.isEmpty() && name.length() <= 255 && !name.contains("/")) {
+                        nsNames.put(Long.parseLong(f[0]), ctguard.core.Printable.of(name));
+                    }
+                }
+                case "log" -> logSource = rest.equals("journal") || rest.equals("dmesg") ? rest : "unknown";
+                case "logline" -> {
+                    if (rest.equals(MARK + "log-failed")) {
+                        logReadable = false;
+                    } else if (logLines.size() < MAX_LOG_LINES) {
+                        logLines.add(rest);
+                    }
+                }
+                case "end" -> ended = true;
+                default -> throw bad(host, "unknown item '" + abbreviate(line) + "'");
+            }
         }
-        Namespaces others = new Namespaces(Map.copyOf(nsCounts), Map.copyOf(nsPids), Map.copyOf(nsNames));
-        KernelLogLines kernelLog = new KernelLogLines(logSource, logSource != null && logReadable, List.copyOf(logLines));
-        return new RemoteRead(host, uid, netns, Collections.unmodifiableMap(files), others, kernelLog);
+
+        /**
+         * The node's files once the output has ended. {@code stderr} supplies grep's complaints about files that
+         * passed test -r but could not be read; exitStatus and stderr also explain output without the markers.
+         */
+        public RemoteRead finish(String stderr, int exitStatus) {
+            if (!begun) {
+                throw new SshException(SshException.Kind.COMMAND_FAILED, host, "no ctguard output from %s (remote exit status %d)%s"
+                        .formatted(host, exitStatus, excerpt(stderr, preamble.toString())));
+            }
+            if (!ended) {
+                throw bad(host, "the output is truncated (no end marker; remote exit status %d)%s".formatted(exitStatus, excerpt(stderr, "")));
+            }
+            Set<String> grepFailed = grepFailures(stderr);
+            Map<String, RemoteFile> files = new LinkedHashMap<>();
+            for (Map.Entry<String, Boolean> e : readable.entrySet()) {
+                String path = e.getKey();
+                boolean read = e.getValue() && !grepFailed.contains(path);
+                Integer mode = modes.containsKey(path) ? modes.get(path) : lsModes.get(path);
+                String content = read ? contents.getOrDefault(path, new StringBuilder()).toString() : null;
+                files.put(path, new RemoteFile(path, read, writable.get(path), mode, content));
+            }
+            Namespaces others = new Namespaces(Map.copyOf(nsCounts), Map.copyOf(nsPids), Map.copyOf(nsNames));
+            KernelLogLines kernelLog = new KernelLogLines(logSource, logSource != null && logReadable, List.copyOf(logLines));
+            return new RemoteRead(host, uid, netns, Collections.unmodifiableMap(files), others, kernelLog);
+        }
     }
 
     /** "net:[4026532177] 4242 000003e8": a namespace, a process in it, its stat file's entries cell (or nothing). */

@@ -52,7 +52,8 @@ public final class SshNodeReader {
     static final String SHELL_COMMAND = "sh -s";
     /**
      * What one host may send: the script's answer is about 12 KiB, an agent's a few tens; a host that sends
-     * more is cut off at once, so a run's memory stays bounded by forks × this (× ~12 while parsing).
+     * more is cut off at once. Output is parsed as it arrives, so a host costs what is kept of its answer (at
+     * most this) plus one line, and a run's memory is bounded by forks × this (README, "Fleet": measured).
      */
     static final int MAX_STDOUT = 1 << 20;
     static final int MAX_STDERR = 64 << 10;
@@ -75,8 +76,8 @@ public final class SshNodeReader {
     /** Parsed ssh_config files by path, size and modification time: parsed once per fleet run. */
     private static final ConcurrentHashMap<String, ConfigRepository> CONFIGS = new ConcurrentHashMap<>();
 
-    /** What a remote command left: its exit status (-1 when none was sent), standard output and error. */
-    public record ExecResult(int exitStatus, String stdout, String stderr) {
+    /** What the remote script left besides its parsed output: its exit status (-1 when none was sent) and standard error. */
+    private record Exit(int status, String stderr) {
     }
 
     /** Either the node's state and kernel log read by the script, or the remote agent's {@code check --json} output. */
@@ -87,57 +88,29 @@ public final class SshNodeReader {
     }
 
     /**
-     * Reads the node's conntrack state. {@code address} (ansible_host), {@code port} (0: unset),
-     * {@code user} and {@code identityFile} (ansible_ssh_private_key_file) may be null: ~/.ssh/config and
-     * the options fill them in.
-     */
-    public NodeState read(String hostName, String address, int port, String user, String identityFile, SshOptions options) {
-        SshTarget target = target(hostName, address, port, user, identityFile, options);
-        ExecResult r = run(target, options, SHELL_COMMAND, RemoteRead.SCRIPT.getBytes(StandardCharsets.UTF_8));
-        return RemoteRead.parse(target.hostName(), r.stdout(), r.stderr(), r.exitStatus()).toNodeState();
-    }
-
-    /**
-     * One exec: when {@code remoteAgentPath} is a file on the node and java is on its PATH, runs
-     * {@code java -jar PATH check --json} there; otherwise reads the node as {@link #read} does.
+     * One exec: when {@code remoteAgentPath} is given, is a file on the node and java is on its PATH, runs
+     * {@code java -jar PATH check --json} there; otherwise reads the node's files with the script. {@code address}
+     * (ansible_host), {@code port} (0: unset), {@code user} and {@code identityFile} (ansible_ssh_private_key_file)
+     * may be null: ~/.ssh/config and the options fill them in.
      */
     public RemoteResult readOrRunAgent(String hostName, String address, int port, String user, String identityFile,
                                        String remoteAgentPath, SshOptions options, Duration since) {
         SshTarget target = target(hostName, address, port, user, identityFile, options);
         boolean agentAsked = remoteAgentPath != null && !remoteAgentPath.isBlank();
         String script = agentAsked ? RemoteRead.scriptWithAgent(remoteAgentPath, since) : RemoteRead.script(since);
-        ExecResult r = run(target, options, SHELL_COMMAND, script.getBytes(StandardCharsets.UTF_8));
         // an agent's answer is looked for only when one was asked for: otherwise the marker is just output
-        String agent = agentAsked ? RemoteRead.agentOutput(r.stdout()) : null;
+        RemoteRead.Parser parser = new RemoteRead.Parser(target.hostName(), agentAsked);
+        Exit exit = run(target, options, script.getBytes(StandardCharsets.UTF_8), parser);
+        String agent = parser.agentJson();
         if (agent != null) {
             if (agent.isBlank()) {
                 throw new SshException(SshException.Kind.COMMAND_FAILED, target.hostName(), "the ctguard agent %s on %s printed nothing (exit status %d)%s"
-                        .formatted(remoteAgentPath, target.hostName(), r.exitStatus(), RemoteRead.excerpt(r.stderr(), "")));
+                        .formatted(remoteAgentPath, target.hostName(), exit.status(), RemoteRead.excerpt(exit.stderr(), "")));
             }
-            return new RemoteResult(null, null, agent, r.exitStatus(), r.stderr());
+            return new RemoteResult(null, null, agent, exit.status(), exit.stderr());
         }
-        RemoteRead read = RemoteRead.parse(target.hostName(), r.stdout(), r.stderr(), r.exitStatus());
+        RemoteRead read = parser.finish(exit.stderr(), exit.status());
         return new RemoteResult(read.toNodeState(), read.kernelLog(java.time.Instant.now(), since), null, -1, null);
-    }
-
-    /**
-     * Runs {@code command} (e.g. {@link #agentCommand}) and returns its standard output, whatever its
-     * exit status (ctguard check exits 0-3 by verdict). Fails when the command printed nothing and
-     * exited non-zero (not found, not executable), with the first line of its standard error.
-     */
-    public String exec(String hostName, String address, int port, String user, String identityFile, SshOptions options, String command) {
-        SshTarget target = target(hostName, address, port, user, identityFile, options);
-        ExecResult r = run(target, options, command, new byte[0]);
-        if (r.stdout().isBlank() && r.exitStatus() != 0) {
-            throw new SshException(SshException.Kind.COMMAND_FAILED, target.hostName(), "'%s' failed on %s (exit status %d)%s"
-                    .formatted(RemoteRead.abbreviate(command), target.hostName(), r.exitStatus(), RemoteRead.excerpt(r.stderr(), "")));
-        }
-        return r.stdout();
-    }
-
-    /** {@code java -jar PATH check --json}, the path quoted for the remote shell. */
-    public static String agentCommand(String remoteAgentPath) {
-        return RemoteRead.agentCommand(remoteAgentPath);
     }
 
     /** The resolved connection parameters of a host (inventory, then ~/.ssh/config, then the options). */
@@ -145,9 +118,8 @@ public final class SshNodeReader {
         return SshTarget.resolve(hostName, address, port, user, identityFile, options, config(options, hostName));
     }
 
-    /** Connects, runs one command with the script (or nothing) on its standard input, and disconnects. */
-    public ExecResult run(SshTarget target, SshOptions options, String command, byte[] stdin) {
-        Objects.requireNonNull(command, "command");
+    /** Connects, runs the shell with the script on its standard input, its output into the parser, and disconnects. */
+    private Exit run(SshTarget target, SshOptions options, byte[] script, RemoteRead.Parser parser) {
         HostKeyVerifier verifier;
         try {
             verifier = HostKeyVerifier.load(options.knownHostsFile(), options.acceptNewHostKeys());
@@ -157,7 +129,7 @@ public final class SshNodeReader {
         Identities identities = Identities.of(target, options);
         Session session = connect(target, options, verifier, identities);
         try {
-            return exec(target, options, session, command, stdin);
+            return exec(target, options, session, script, parser);
         } finally {
             session.disconnect();
         }
@@ -318,15 +290,15 @@ public final class SshNodeReader {
         return new SshException(SshException.Kind.CONNECT, host, "cannot connect to %s: %s".formatted(t.endpoint(), reason), e);
     }
 
-    private ExecResult exec(SshTarget target, SshOptions options, Session session, String command, byte[] stdin) {
+    private Exit exec(SshTarget target, SshOptions options, Session session, byte[] script, RemoteRead.Parser parser) {
         long deadline = System.nanoTime() + options.commandTimeout().toNanos();
         ChannelExec channel = null;
-        Sink out = new Sink(MAX_STDOUT);
-        Sink err = new Sink(MAX_STDERR);
+        LineSink out = new LineSink(MAX_STDOUT, parser);
+        LineSink err = new LineSink(MAX_STDERR, null);
         try {
             channel = (ChannelExec) session.openChannel("exec");
-            channel.setCommand(command);
-            channel.setInputStream(new ByteArrayInputStream(stdin == null ? new byte[0] : stdin));
+            channel.setCommand(SHELL_COMMAND);
+            channel.setInputStream(new ByteArrayInputStream(script));
             channel.setOutputStream(out);
             channel.setErrStream(err);
             channel.connect((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
@@ -335,7 +307,7 @@ public final class SshNodeReader {
                 if (left <= 0) {
                     throw timeout(target, options);
                 }
-                if (out.overflowed()) {
+                if (out.overflowed() || out.failure() != null) {
                     break;
                 }
                 if (!out.awaitClose(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)))) {
@@ -344,11 +316,18 @@ public final class SshNodeReader {
                 // stdout is at end of file: the exit status and the channel close follow at once
                 sleep(1);
             }
+            if (out.failure() != null) {
+                throw out.failure();
+            }
             if (out.overflowed()) {
                 throw new SshException(SshException.Kind.BAD_OUTPUT, target.hostName(), "the output of the command on %s exceeds %d MiB"
                         .formatted(target.hostName(), MAX_STDOUT >> 20));
             }
-            return new ExecResult(channel.getExitStatus(), out.text(), err.text());
+            out.flushLine();
+            if (out.failure() != null) {
+                throw out.failure();
+            }
+            return new Exit(channel.getExitStatus(), err.text());
         } catch (JSchException e) {
             if (System.nanoTime() - deadline >= 0) {
                 throw timeout(target, options);
@@ -389,15 +368,25 @@ public final class SshNodeReader {
         }
     }
 
-    /** Collects a stream up to a limit; JSch closes it at the remote end of file. */
-    private static final class Sink extends OutputStream {
-        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    /**
+     * Receives a stream from JSch's session thread up to a limit, whole lines at a time: into the parser (stdout),
+     * or kept as text (stderr, for error messages). A line is held only until its newline. The parser's
+     * rejection of a line is kept for the reading thread to throw (throwing here would break JSch's session),
+     * and ends the feed. JSch closes the stream at the remote end of file.
+     */
+    private static final class LineSink extends OutputStream {
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+        private final StringBuilder text = new StringBuilder();
+        private final RemoteRead.Parser parser;
         private final int limit;
         private final CountDownLatch closed = new CountDownLatch(1);
+        private long received;
         private boolean overflow;
+        private SshException failure;
 
-        Sink(int limit) {
+        LineSink(int limit, RemoteRead.Parser parser) {
             this.limit = limit;
+            this.parser = parser;
         }
 
         @Override
@@ -407,12 +396,45 @@ public final class SshNodeReader {
 
         @Override
         public synchronized void write(byte[] b, int off, int len) {
-            int room = limit - buffer.size();
+            if (overflow || failure != null) {
+                return;
+            }
+            long room = limit - received;
             if (len > room) {
                 overflow = true;
-                len = Math.max(0, room);
+                len = (int) Math.max(0, room);
             }
-            buffer.write(b, off, len);
+            received += len;
+            int from = off;
+            for (int i = off; i < off + len; i++) {
+                if (b[i] == '\n') {
+                    line.write(b, from, i - from);
+                    deliver();
+                    from = i + 1;
+                }
+            }
+            line.write(b, from, off + len - from);
+        }
+
+        /** The last line, when the output did not end with a newline. */
+        synchronized void flushLine() {
+            if (line.size() > 0 && failure == null) {
+                deliver();
+            }
+        }
+
+        private void deliver() {
+            String s = line.toString(StandardCharsets.UTF_8);
+            line.reset();
+            if (parser == null) {
+                text.append(s).append('\n');
+                return;
+            }
+            try {
+                parser.line(s);
+            } catch (SshException e) {
+                failure = e;
+            }
         }
 
         @Override
@@ -433,8 +455,12 @@ public final class SshNodeReader {
             return overflow;
         }
 
+        synchronized SshException failure() {
+            return failure;
+        }
+
         synchronized String text() {
-            return buffer.toString(StandardCharsets.UTF_8);
+            return text.toString() + line.toString(StandardCharsets.UTF_8);
         }
     }
 }

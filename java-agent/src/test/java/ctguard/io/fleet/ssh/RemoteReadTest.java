@@ -245,10 +245,17 @@ class RemoteReadTest {
         assertEquals("no ctguard output from node (remote exit status 1): This account is currently not available.", e.getMessage());
     }
 
+    private static String agentAnswer(boolean asked, String stdout) {
+        RemoteRead.Parser parser = new RemoteRead.Parser("node", asked);
+        stdout.lines().forEach(parser::line);
+        return parser.agentJson();
+    }
+
     @Test
     void agentOutputIsRecognisedOnlyAfterItsMarker() {
-        assertEquals("{\"schema\": \"ctguard/v1\"}\n", RemoteRead.agentOutput("noise\n" + M + "agent\n{\"schema\": \"ctguard/v1\"}\n"));
-        assertNull(RemoteRead.agentOutput(output(0, 1, "", "")));
+        assertEquals("{\"schema\": \"ctguard/v1\"}\n", agentAnswer(true, "noise\n" + M + "agent\n{\"schema\": \"ctguard/v1\"}"));
+        assertNull(agentAnswer(true, output(0, 1, "", "")));
+        assertNull(agentAnswer(false, M + "agent\n{\"schema\": \"ctguard/v1\"}"), "not asked for: the marker is just output");
         assertTrue(RemoteRead.scriptWithAgent("/opt/x y/ctguard.jar", java.time.Duration.ofHours(1)).startsWith("if [ -f '/opt/x y/ctguard.jar' ] && command -v java"));
     }
 

@@ -88,8 +88,12 @@ class SshNodeReaderTest {
         Files.writeString(knownHosts, String.join("\n", lines) + "\n");
     }
 
+    private NodeState readState(String host, String address, int port, String user, String identityFile, SshOptions options) {
+        return reader.readOrRunAgent(host, address, port, user, identityFile, null, options, java.time.Duration.ofHours(1)).state();
+    }
+
     private NodeState read(SshOptions options) {
-        return reader.read(HOST, "127.0.0.1", server.port(), USER, identity.toString(), options);
+        return readState(HOST, "127.0.0.1", server.port(), USER, identity.toString(), options);
     }
 
     private SshException failure(SshOptions options) {
@@ -272,7 +276,7 @@ class SshNodeReaderTest {
     void noKeyAtAllIsAnAuthenticationFailureSayingSo() throws IOException {
         start();
         trust(TestSshServer.plainLine(server.knownHostsName(), hostKey.getPublic()));
-        SshException e = assertThrows(SshException.class, () -> reader.read(HOST, "127.0.0.1", server.port(), USER, null, options()));
+        SshException e = assertThrows(SshException.class, () -> readState(HOST, "127.0.0.1", server.port(), USER, null, options()));
         assertEquals(SshException.Kind.AUTH, e.kind());
         assertTrue(e.getMessage().contains("no key to offer"), e.getMessage());
     }
@@ -283,7 +287,7 @@ class SshNodeReaderTest {
         trust(TestSshServer.plainLine(server.knownHostsName(), hostKey.getPublic()));
         Path wrong = TestSshServer.ClientKey.generate().write(dir.resolve("id_ed25519"));
         SshOptions o = options().withDefaultIdentityFiles(List.of(wrong, identity));
-        assertEquals(1000, reader.read(HOST, "127.0.0.1", server.port(), USER, null, o).count());
+        assertEquals(1000, readState(HOST, "127.0.0.1", server.port(), USER, null, o).count());
     }
 
     @Test
@@ -301,7 +305,7 @@ class SshNodeReaderTest {
         start();
         trust(TestSshServer.plainLine(server.knownHostsName(), hostKey.getPublic()));
         SshException e = assertThrows(SshException.class,
-                () -> reader.read(HOST, "127.0.0.1", server.port(), USER, dir.resolve("nope").toString(), options()));
+                () -> readState(HOST, "127.0.0.1", server.port(), USER, dir.resolve("nope").toString(), options()));
         assertEquals(SshException.Kind.CONFIG, e.kind());
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
     }
@@ -313,7 +317,7 @@ class SshNodeReaderTest {
             port = s.getLocalPort();
         }
         SshException e = assertThrows(SshException.class,
-                () -> reader.read(HOST, "127.0.0.1", port, USER, identity.toString(), options()));
+                () -> readState(HOST, "127.0.0.1", port, USER, identity.toString(), options()));
         assertEquals(SshException.Kind.CONNECT, e.kind());
         assertTrue(e.unreachable());
         assertEquals("cannot connect to 127.0.0.1:" + port + ": connection refused", e.getMessage());
@@ -343,7 +347,7 @@ class SshNodeReaderTest {
             SshOptions o = options().withTimeouts(Duration.ofMillis(800), Duration.ofSeconds(10));
             long t0 = System.nanoTime();
             SshException e = assertThrows(SshException.class,
-                    () -> reader.read(HOST, "127.0.0.1", silent.getLocalPort(), USER, identity.toString(), o));
+                    () -> readState(HOST, "127.0.0.1", silent.getLocalPort(), USER, identity.toString(), o));
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             assertEquals(SshException.Kind.CONNECT, e.kind());
             assertTrue(e.getMessage().startsWith("cannot connect to 127.0.0.1:" + silent.getLocalPort() + ": timed out during the SSH handshake"), e.getMessage());
@@ -383,7 +387,7 @@ class SshNodeReaderTest {
             SshOptions o = options().withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(10));
             long t0 = System.nanoTime();
             SshException e = assertTimeoutPreemptively(Duration.ofSeconds(30),
-                    () -> assertThrows(SshException.class, () -> reader.read(HOST, "127.0.0.1", tarpit.getLocalPort(), USER, identity.toString(), o)));
+                    () -> assertThrows(SshException.class, () -> readState(HOST, "127.0.0.1", tarpit.getLocalPort(), USER, identity.toString(), o)));
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             assertEquals(SshException.Kind.CONNECT, e.kind(), e.getMessage());
             assertTrue(e.getMessage().contains("timed out during the SSH handshake (not done within the connect timeout 2s"), e.getMessage());
@@ -407,19 +411,6 @@ class SshNodeReaderTest {
     // --- exec and the remote agent -------------------------------------------------------------------
 
     @Test
-    void execReturnsStandardOutputWhateverTheExitStatus() throws IOException {
-        start();
-        trust(TestSshServer.plainLine(server.knownHostsName(), hostKey.getPublic()));
-        assertEquals("{\"ok\": 1}\n", reader.exec(HOST, "127.0.0.1", server.port(), USER, identity.toString(), options(),
-                "echo '{\"ok\": 1}'; echo noise >&2; exit 2"));
-        SshException e = assertThrows(SshException.class, () -> reader.exec(HOST, "127.0.0.1", server.port(), USER, identity.toString(), options(),
-                "echo 'java: not found' >&2; exit 127"));
-        assertEquals(SshException.Kind.COMMAND_FAILED, e.kind());
-        assertTrue(e.getMessage().endsWith("(exit status 127): java: not found"), e.getMessage());
-    }
-
-    /** A host that prints the agent marker cannot pass its words for an agent's answer when no agent was asked for. */
-    @Test
     void theAgentMarkerIsIgnoredUnlessTheAgentWasAskedFor() throws IOException {
         server = new TestSshServer(List.of(hostKey), clientKey.publicKey(), TestSshServer.Mode.FORGE, fixture, null);
         trust(TestSshServer.plainLine(server.knownHostsName(), hostKey.getPublic()));
@@ -428,22 +419,36 @@ class SshNodeReaderTest {
         assertTrue(e.getMessage().startsWith("no ctguard output from node-1"), "read as the script's output, which it is not: " + e.getMessage());
     }
 
+    /** A node whose {@code id} prints what the script is given instead of the uid. */
+    private void startWithId(String idScript) throws IOException {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path id = bin.resolve("id");
+        Files.writeString(id, "#!/bin/sh\n" + idScript + "\n");
+        Files.setPosixFilePermissions(id, PosixFilePermissions.fromString("rwxr-xr-x"));
+        server = new TestSshServer(List.of(hostKey), clientKey.publicKey(), TestSshServer.Mode.RUN, fixture, bin);
+        trust(TestSshServer.plainLine(server.knownHostsName(), hostKey.getPublic()));
+    }
+
     /** A host that floods its answer is cut off at the cap, at once, not read to the end or to the command timeout. */
     @Test
     void aFloodingHostIsCutOffAtTheOutputCap() throws IOException {
-        start();
-        trust(TestSshServer.plainLine(server.knownHostsName(), hostKey.getPublic()));
+        startWithId("head -c 5000000 /dev/zero; sleep 20");
         long t0 = System.nanoTime();
-        SshException e = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThrows(SshException.class,
-                () -> reader.exec(HOST, "127.0.0.1", server.port(), USER, identity.toString(), options(), "head -c 5000000 /dev/zero")));
+        SshException e = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThrows(SshException.class, () -> read(options())));
         assertEquals(SshException.Kind.BAD_OUTPUT, e.kind(), e.getMessage());
         assertTrue(e.getMessage().contains("exceeds 1 MiB"), e.getMessage());
         assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) < 8000, "cut off before the 10 s command timeout");
     }
 
+    /** The answer is parsed as it arrives: the first wrong line ends the read, without waiting for the rest. */
     @Test
-    void agentCommandQuotesThePath() {
-        assertEquals("java -jar '/opt/it'\\''s/ctguard.jar' check --json", SshNodeReader.agentCommand("/opt/it's/ctguard.jar"));
+    void theFirstWrongLineEndsTheReadAtOnce() throws IOException {
+        startWithId("echo 0; echo 'not the script'; sleep 20");
+        long t0 = System.nanoTime();
+        SshException e = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThrows(SshException.class, () -> read(options())));
+        assertEquals(SshException.Kind.BAD_OUTPUT, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().contains("unexpected line 'not the script'"), e.getMessage());
+        assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) < 8000, "not read to the 10 s command timeout");
     }
 
     @Test
@@ -490,7 +495,7 @@ class SshNodeReaderTest {
 
         SshTarget t = reader.target("web-1", null, 0, null, null, o);
         assertEquals(new SshTarget("web-1", "127.0.0.1", server.port(), USER, null, List.of(identity), false, null), t);
-        assertEquals(1000, reader.read("web-1", null, 0, null, null, o).count());
+        assertEquals(1000, readState("web-1", null, 0, null, null, o).count());
         // the inventory wins over the config
         SshTarget explicit = reader.target("web-1", "web-2", 2222, "root", "~/k", o);
         assertEquals(2222, explicit.port());
@@ -501,7 +506,7 @@ class SshNodeReaderTest {
     @Test
     void proxyJumpIsRefusedClearly() throws IOException {
         Path config = Files.writeString(dir.resolve("config"), "Host behind\n  ProxyJump bastion\n");
-        SshException e = assertThrows(SshException.class, () -> reader.read("behind", null, 0, null, null, options().withSshConfigFile(config)));
+        SshException e = assertThrows(SshException.class, () -> readState("behind", null, 0, null, null, options().withSshConfigFile(config)));
         assertEquals(SshException.Kind.CONFIG, e.kind());
         assertTrue(e.getMessage().contains("ProxyJump"), e.getMessage());
     }
@@ -526,8 +531,8 @@ class SshNodeReaderTest {
             Files.delete(identity); // only the agent has it now
 
             SshOptions o = options().withAgentSocket(sock);
-            assertEquals(1000, reader.read(HOST, "127.0.0.1", server.port(), USER, null, o).count());
-            SshException noAgent = assertThrows(SshException.class, () -> reader.read(HOST, "127.0.0.1", server.port(), USER, null, options()));
+            assertEquals(1000, readState(HOST, "127.0.0.1", server.port(), USER, null, o).count());
+            SshException noAgent = assertThrows(SshException.class, () -> readState(HOST, "127.0.0.1", server.port(), USER, null, options()));
             assertEquals(SshException.Kind.AUTH, noAgent.kind());
         } finally {
             agent.destroy();

@@ -268,9 +268,13 @@ final class TestSshServer implements AutoCloseable {
         }
 
         private static void pump(InputStream from, OutputStream to) {
+            // flushed as it comes, as sshd forwards a command's output: Mina's channel stream would hold it to the end
+            byte[] buffer = new byte[8192];
             try {
-                from.transferTo(to);
-                to.flush();
+                for (int n; (n = from.read(buffer)) >= 0; ) {
+                    to.write(buffer, 0, n);
+                    to.flush();
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
