@@ -7,6 +7,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import ctguard.core.CtguardException;
 import ctguard.core.ExitCode;
+import ctguard.core.Option;
 import ctguard.core.Printable;
 import ctguard.core.Snapshot;
 import ctguard.core.Tunables;
@@ -205,6 +206,6 @@ public final class FileSnapshotStore implements ctguard.core.SnapshotStore {
 
     private CtguardException corrupt(String why) {
         return new CtguardException(ExitCode.DATA_ERROR, ("snapshot %s is corrupt: %s. Nothing was changed and the file was kept; "
-                + "check the original values in it, then set it aside with 'ctguard restore --discard' and rerun").formatted(displayPath, why));
+                + "check the original values in it, then set it aside (restore with %s) and rerun").formatted(displayPath, why, Option.DISCARD));
     }
 }

@@ -357,7 +357,7 @@ class RealKernelIT {
         for (String command : List.of("restore", "prepare")) {
             Run run = ctguard(command, "--state-dir", state.toString());
             assertEquals(65, run.exit(), command + ": " + run.err());
-            assertTrue(run.err().contains("taken in another boot") && run.err().contains("ctguard restore --discard"), run.err());
+            assertTrue(run.err().contains("taken in another boot") && run.err().contains("restore with --discard"), run.err());
         }
         Run discard = ctguard("restore", "--discard", "--json", "--state-dir", state.toString());
         assertEquals(0, discard.exit(), discard.err());
