@@ -9,7 +9,7 @@ VENV_READY := $(VENV)/.installed
 ANSIBLE_ENV := PATH=$(CURDIR)/$(VENV)/bin:$$PATH ANSIBLE_CONFIG=$(CURDIR)/ansible/ansible.cfg
 ARGS ?=
 
-.PHONY: run build test test-java test-module lint molecule adhoc reproduce faults deps venv bench clean
+.PHONY: run build dist dist-test test test-java test-module lint molecule adhoc reproduce faults deps venv bench clean
 
 ## run: build the agent if needed and check this node's conntrack headroom (exit code = Nagios verdict)
 run: $(JAR)
@@ -21,9 +21,18 @@ build: $(JAR)
 $(JAR): $(JAVA_SOURCES)
 	$(MVN) package -DskipTests
 
+## dist: the node bundle (jlink'd runtime, jar, bin/ctguard, start-up archive list, man page, completion)
+## as dist/conntrack-guard-VERSION-linux-x86_64.tar.gz, plus a .deb and an .rpm of it (packaging/dist.sh)
+dist: $(JAR) deps
+	packaging/dist.sh
+
+## dist-test: the bundle and packages checked as a node gets them (packaging/test-dist.sh)
+dist-test: dist
+	packaging/test-dist.sh
+
 ## test: every test: Java unit and real-kernel integration tests, the module's tests, lint, the
-## documented ad hoc command, and the molecule scenarios on the real kernel
-test: test-java test-module lint adhoc molecule reproduce faults
+## documented ad hoc command, the molecule scenarios on the real kernel, and the node bundle and packages
+test: test-java test-module lint adhoc molecule reproduce faults dist-test
 
 # not quiet: the Surefire and Failsafe summaries are the record of what ran
 # the venv first: the inventory tests compare the YAML reader with the real ansible-inventory
@@ -75,6 +84,7 @@ deps:
 	command -v nft >/dev/null || [ -x /usr/sbin/nft ] || missing+=(nftables); \
 	command -v ip >/dev/null || missing+=(iproute2); \
 	command -v strace >/dev/null || missing+=(strace); \
+	command -v rpmbuild >/dev/null || missing+=(rpm); \
 	if (( $${#missing[@]} )); then \
 	    echo "installing $${missing[*]}"; \
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$${missing[@]}"; \
@@ -89,4 +99,4 @@ bench: $(JAR) deps
 
 clean:
 	$(MVN) clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) dist
