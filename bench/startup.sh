@@ -159,6 +159,17 @@ CL_CDS=$(grep -c 'source: shared objects file' "$TMP/classload.log" || true)
 CL_JAR=$(grep -c 'source: file:' "$TMP/classload.log" || true)
 CL_OTHER=$(($(wc -l <"$TMP/classload.log") - CL_CDS - CL_JAR))
 
+# --- the node bundle (make dist), when built: with its start-up archive, and without one -------------
+BUNDLE_TGZ=$(ls dist/conntrack-guard-*-linux-x86_64.tar.gz 2>/dev/null | head -n 1 || true)
+if [[ -n $BUNDLE_TGZ ]]; then
+    mkdir -p "$TMP/bundle" "$TMP/bundle-plain"
+    tar -xzf "$BUNDLE_TGZ" -C "$TMP/bundle"
+    tar -xzf "$BUNDLE_TGZ" -C "$TMP/bundle-plain"
+    BUNDLE=$(echo "$TMP"/bundle/conntrack-guard-*)
+    BUNDLE_PLAIN=$(echo "$TMP"/bundle-plain/conntrack-guard-*)
+    "$BUNDLE/lib/cds.sh" || die "$BUNDLE/lib/cds.sh failed"
+fi
+
 # --- variants -------------------------------------------------------------------------------------
 # VNAME[i] and VARGS_i (the java arguments); variant 0 is the baseline.
 VNAME=()
@@ -177,12 +188,19 @@ add_variant "ctguard+trim"          "${TRIM_FLAGS[@]}" -jar "$JAR" status --json
 add_variant "ctguard+trim+heap"     "${TRIM_FLAGS[@]}" "${HEAP_FLAGS[@]}" -jar "$JAR" status --json
 add_variant "ctguard+cds+trim+heap" "${TRIM_FLAGS[@]}" "${HEAP_FLAGS[@]}" \
                                     -XX:SharedArchiveFile="$TMP/ctguard-trim.jsa" -jar "$JAR" status --json
+# a variant whose arguments start with --exec runs its own executable instead of $JAVA
+if [[ -n $BUNDLE_TGZ ]]; then
+    add_variant "bundle"            --exec "$BUNDLE/bin/ctguard" status --json
+    add_variant "bundle-no-archive" --exec "$BUNDLE_PLAIN/bin/ctguard" status --json
+fi
 NV=${#VNAME[@]}
 
 run_variant() { # run_variant INDEX RECORD(0|1)
     local i=$1 record=$2
     local -n args="VARGS_$i"
-    if ! measure "$JAVA" "${args[@]}"; then
+    local cmd=("$JAVA" "${args[@]}")
+    [[ ${args[0]} == --exec ]] && cmd=("${args[@]:1}")
+    if ! measure "${cmd[@]}"; then
         cat "$TMP/run.err" >&2
         die "variant ${VNAME[$i]} failed: $JAVA ${args[*]}"
     fi
@@ -235,6 +253,12 @@ echo "legend: trim = ${TRIM_FLAGS[*]}"
 echo "        heap = ${HEAP_FLAGS[*]}"
 echo "        cds  = -XX:SharedArchiveFile=<tmp>/ctguard*.jsa, made by one run with -XX:ArchiveClassesAtExit"
 echo "               (ctguard+cds+trim+heap uses an archive made with the same trim+heap flags)"
+if [[ -n $BUNDLE_TGZ ]]; then
+    echo "        bundle = bin/ctguard of $(basename "$BUNDLE_TGZ") (its own runtime, launcher flags, lib/cds.sh's archive);"
+    echo "                 bundle-no-archive: the same before lib/cds.sh has run"
+else
+    echo "        (no bundle rows: run 'make dist' first)"
+fi
 echo "AppCDS:  with the archive, classes loaded: $CL_CDS from CDS, $CL_JAR from the jar, $CL_OTHER other (lambdas/proxies)"
 echo "         $SKIPPED_ALL classes not archived; $SKIPPED_OLD have class-file version 49 (pre-Java 6, CDS cannot take them), $SKIPPED_PICOCLI of those are picocli"
 for note in "${CDS_NOTES[@]+"${CDS_NOTES[@]}"}"; do echo "         $note"; done

@@ -6,7 +6,14 @@ import ctguard.core.ExitCode;
 import ctguard.core.Printable;
 import picocli.CommandLine;
 
+import picocli.CommandLine.Model.CommandSpec;
+
 import java.io.PrintWriter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /** Builds the command line with the one place where exceptions become messages and exit codes. */
 public final class Cli {
@@ -19,8 +26,8 @@ public final class Cli {
      */
     public static int execute(CommandLine cl, String... args) {
         try {
-            ConfigFile config = ConfigFile.locate(args, System.getenv(ConfigFile.ENVIRONMENT), cl.getSubcommands().keySet());
-            config.rejectUnknownKeys(cl);
+            ConfigFile config = ConfigFile.locate(args, System.getenv(ConfigFile.ENVIRONMENT), COMMANDS.keySet());
+            config.rejectUnknownKeys(cl, Cli::model);
             cl.setDefaultValueProvider(config);
         } catch (CtguardException e) {
             return usageError(cl, args, e.getMessage(), "");
@@ -28,8 +35,49 @@ public final class Cli {
         return cl.execute(args);
     }
 
+    /** Every command, in the order --help lists them. */
+    static final Map<String, Supplier<Object>> COMMANDS = commands();
+
+    private static Map<String, Supplier<Object>> commands() {
+        Map<String, Supplier<Object>> c = new LinkedHashMap<>();
+        c.put("status", StatusCommand::new);
+        c.put("check", CheckCommand::new);
+        c.put("plan", PlanCommand::new);
+        c.put("prepare", PrepareCommand::new);
+        c.put("tune", TuneCommand::new);
+        c.put("restore", RestoreCommand::new);
+        c.put("persist", PersistCommand::new);
+        c.put("fleet", FleetCommand::new);
+        return Collections.unmodifiableMap(c);
+    }
+
+    /** The whole command line: every command's model (help, the man page, tests). */
     public static CommandLine commandLine() {
+        return commandLine(COMMANDS.keySet());
+    }
+
+    /**
+     * The command line for these arguments: when they start with a command's name, only that command's model
+     * is built. picocli builds a model by reflecting over every option of every command, the largest part
+     * of a short run's start-up; a check has no use for fleet's. Otherwise (no command, --help, a typo) every
+     * command, so that help and errors list them all.
+     */
+    public static CommandLine forArguments(String... args) {
+        return commandLine(args.length > 0 && COMMANDS.containsKey(args[0]) ? Set.of(args[0]) : COMMANDS.keySet());
+    }
+
+    /** One command's model on its own, for checking a config file's section of a command not being run. */
+    static CommandSpec model(String command) {
+        return new CommandLine(COMMANDS.get(command).get()).getCommandSpec();
+    }
+
+    private static CommandLine commandLine(Set<String> names) {
         CommandLine cl = new CommandLine(new CtguardCommand());
+        COMMANDS.forEach((name, command) -> {
+            if (names.contains(name)) {
+                cl.addSubcommand(name, command.get());
+            }
+        });
         cl.setExecutionExceptionHandler(Cli::onExecutionException);
         cl.setParameterExceptionHandler(Cli::onParameterException);
         cl.setExitCodeExceptionMapper(t -> ExitCode.INTERNAL.code());

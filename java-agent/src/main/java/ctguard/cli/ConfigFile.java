@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Site defaults for any long option, from YAML: top-level keys apply to every command, a section named
@@ -147,17 +148,22 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
         return path == null || given || defaultValue(option) == null ? "" : "config " + path + ": ";
     }
 
-    /** Names in the file that match no option of the command they are meant for: typos. */
-    void rejectUnknownKeys(CommandLine top) {
+    /**
+     * Names in the file that match no option of the command they are meant for: typos. {@code top} holds the
+     * models built for this run; {@code model} builds another command's when the file names it.
+     */
+    void rejectUnknownKeys(CommandLine top, Function<String, CommandSpec> model) {
+        Function<String, CommandSpec> spec = name -> top.getSubcommands().containsKey(name) ? top.getSubcommands().get(name).getCommandSpec() : model.apply(name);
         for (Map.Entry<String, Object> e : values.entrySet()) {
             if (commands.contains(e.getKey())) {
-                CommandSpec spec = top.getSubcommands().get(e.getKey()).getCommandSpec();
+                CommandSpec section = spec.apply(e.getKey());
                 for (Object key : ((Map<?, ?>) e.getValue()).keySet()) {
-                    if (spec.findOption("--" + key) == null) {
+                    if (section.findOption("--" + key) == null) {
                         throw CtguardException.usage("config: '%s.%s' is not an option of ctguard %s".formatted(e.getKey(), key, e.getKey()));
                     }
                 }
-            } else if (top.getSubcommands().values().stream().noneMatch(c -> c.getCommandSpec().findOption("--" + e.getKey()) != null)) {
+            } else if (java.util.stream.Stream.concat(top.getSubcommands().keySet().stream(), commands.stream())
+                    .noneMatch(c -> spec.apply(c).findOption("--" + e.getKey()) != null)) {
                 throw CtguardException.usage("config: '" + e.getKey() + "' is not an option of any ctguard command");
             }
         }

@@ -13,8 +13,6 @@ import java.util.concurrent.Callable;
         sortOptions = false,
         description = 
                 "Keeps a node's nf_conntrack table from filling up during upgrades: checks headroom, snapshots the original settings, raises limits within a memory budget, then restores or persists them.",
-        subcommands = {StatusCommand.class, CheckCommand.class, PlanCommand.class, PrepareCommand.class,
-                TuneCommand.class, RestoreCommand.class, PersistCommand.class, FleetCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
                 "  check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (Nagios).",

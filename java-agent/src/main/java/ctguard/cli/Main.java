@@ -6,6 +6,6 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(Cli.execute(Cli.commandLine(), args));
+        System.exit(Cli.execute(Cli.forArguments(args), args));
     }
 }

@@ -323,6 +323,20 @@ class CliTest {
         assertEquals(before, tree());
     }
 
+    /** Only the invoked command's model is built; the config file's sections of other commands are still checked. */
+    @Test
+    void onlyTheInvokedCommandIsBuiltAndOtherSectionsAreStillChecked() throws IOException {
+        assertEquals(Set.of("check"), Cli.forArguments("check", "--json").getSubcommands().keySet());
+        assertEquals(Cli.COMMANDS.keySet(), Cli.forArguments("--help").getSubcommands().keySet());
+        assertEquals(Cli.COMMANDS.keySet(), Cli.forArguments("chek").getSubcommands().keySet(), "a typo lists every command");
+        Path config = Files.writeString(root.resolve("ctguard.yml"), "fleet:\n  forkz: 3\n");
+        Run run = ctguard("check", "--config", config.toString());
+        assertEquals(64, run.exit());
+        assertTrue(run.err().contains("'fleet.forkz' is not an option of ctguard fleet"), run.err());
+        Files.writeString(config, "inventory-timeout: 5s\n");
+        assertEquals(0, ctguard("status", "--config", config.toString()).exit(), "a global key of another command is fine");
+    }
+
     @Test
     void aBadValueFromTheConfigFileSaysSo() throws IOException {
         Path config = Files.writeString(root.resolve("ctguard.yml"), "check:\n  since: 0s\n");

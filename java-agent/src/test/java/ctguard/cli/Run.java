@@ -17,11 +17,11 @@ record Run(int exit, String out, String err) {
         return org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(limit, () -> inProcess(argv));
     }
 
-    /** The command line in this JVM, its output captured. */
+    /** The command line in this JVM as Main builds it for these arguments, its output captured. */
     static Run inProcess(String... argv) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        var cl = Cli.commandLine();
+        var cl = Cli.forArguments(argv);
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
         int exit = Cli.execute(cl, argv);
