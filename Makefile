@@ -3,10 +3,12 @@ SHELL := /bin/bash
 MVN ?= mvn -B -q
 JAR := java-agent/target/ctguard.jar
 JAVA_SOURCES := $(shell find java-agent/src/main -type f) pom.xml java-agent/pom.xml
+VERSION := $(shell sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml)
+BUNDLE := dist/conntrack-guard-$(VERSION)-linux-x86_64.tar.gz
 VENV := .venv
 VENV_READY := $(VENV)/.installed
 # the Ansible tools run from the venv with the project's ansible.cfg
-ANSIBLE_ENV := PATH=$(CURDIR)/$(VENV)/bin:$$PATH ANSIBLE_CONFIG=$(CURDIR)/ansible/ansible.cfg
+ANSIBLE_ENV := PATH=$(CURDIR)/$(VENV)/bin:$$PATH ANSIBLE_CONFIG=$(CURDIR)/ansible.cfg
 ARGS ?=
 
 .PHONY: run build dist dist-test test test-java test-module lint molecule adhoc reproduce faults deps venv bench clean
@@ -23,7 +25,10 @@ $(JAR): $(JAVA_SOURCES)
 
 ## dist: the node bundle (jlink'd runtime, jar, bin/ctguard, start-up archive list, man page, completion)
 ## as dist/conntrack-guard-VERSION-linux-x86_64.tar.gz, plus a .deb and an .rpm of it (packaging/dist.sh)
-dist: $(JAR) deps
+dist: $(BUNDLE)
+
+$(BUNDLE): $(JAR) $(wildcard packaging/*) packaging/deb/control packaging/deb/postinst packaging/deb/prerm LICENSE
+	$(MAKE) -s deps
 	packaging/dist.sh
 
 ## dist-test: the bundle and packages checked as a node gets them (packaging/test-dist.sh)
@@ -48,7 +53,7 @@ lint: $(VENV_READY)
 
 ## adhoc: what the README shows on this machine: the check playbook (which installs the agent to
 ## /opt/conntrack-guard), then the ad hoc module call; read-only for the kernel
-adhoc: $(VENV_READY) $(JAR)
+adhoc: $(VENV_READY) $(BUNDLE)
 	$(ANSIBLE_ENV) ansible-playbook -i inventories/local ansible/playbooks/check.yml -e conntrack_guard_fail_on=never
 	@# the verdict is this machine's own (a table-full line in the last hour makes it CRITICAL, which
 	@# fails the host under the default fail_on); either way the module must return the agent's result
@@ -56,7 +61,7 @@ adhoc: $(VENV_READY) $(JAR)
 	echo "$$out"; \
 	[[ $$out == *'schema: ctguard/v1'* ]] && { [[ $$rc == 0 ]] || [[ $$rc == 2 && $$out == *'conntrack CRITICAL'* ]]; }
 
-molecule: $(VENV_READY) $(JAR) deps
+molecule: $(VENV_READY) $(JAR) $(BUNDLE) deps
 	$(ANSIBLE_ENV) scripts/with-saved-tunables.sh molecule test --all
 
 ## reproduce: a real "table full" in a throw-away namespace, detected by check, ended by prepare,

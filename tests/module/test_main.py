@@ -211,9 +211,25 @@ def test_missing_jar(run_main, tmp_path):
     run = run_main({'action': 'status', 'jar': jar}, None)
     assert run.exit_code == 1 and run.calls == []
     assert run.output['msg'] == (
-        "ctguard jar %s not found: run the role's install entry point (ansible.builtin.include_role: "
-        "name=conntrack_guard tasks_from=install) or copy java-agent/target/ctguard.jar (built by mvn package) "
-        "there" % jar)
+        "ctguard jar %s not found: run the role's install entry point with conntrack_guard_install_method: jar "
+        "or copy java-agent/target/ctguard.jar (built by mvn package) there" % jar)
+
+
+def test_missing_executable(run_main, tmp_path):
+    executable = str(tmp_path / 'nowhere' / 'ctguard')
+    run = run_main({'action': 'status', 'executable': executable}, None, tools=False)
+    assert run.exit_code == 1 and run.calls == []
+    assert run.output['msg'].startswith('ctguard not found at %s (or not executable): install it with the role' % executable)
+
+
+def test_the_executable_runs_without_java(run_main, tmp_path, monkeypatch):
+    """The default: the bundle's launcher, no java looked up (a node without any)."""
+    monkeypatch.setenv('PATH', '/nonexistent')
+    executable = tmp_path / 'ctguard'
+    executable.write_text('#!/bin/sh\nexit 99\n')
+    executable.chmod(0o755)
+    run = run_main({'action': 'status', 'executable': str(executable)}, 'status', tools=False)
+    assert run.argv[:3] == [str(executable), 'status', '--json'] and not run.output.get('failed'), run.output
 
 
 def test_missing_java(run_main, monkeypatch):

@@ -32,13 +32,20 @@ def test_cases_cover_the_brief():
 # --- build_argv ---------------------------------------------------------------------------------------
 
 def test_argv_status_is_minimal(cg):
-    assert cg.build_argv(params(cg, action='status'), False) == [
+    assert cg.build_argv(params(cg, action='status'), False) == ['/opt/conntrack-guard/bin/ctguard', 'status', '--json']
+    assert cg.build_argv(params(cg, action='status', executable='/usr/bin/ctguard'), False) == [
+        '/usr/bin/ctguard', 'status', '--json']
+
+
+def test_argv_with_a_jar_runs_java(cg):
+    assert cg.build_argv(params(cg, action='status', jar='/opt/conntrack-guard/ctguard.jar'), False) == [
         'java'] + JVM + ['-jar', '/opt/conntrack-guard/ctguard.jar', 'status', '--json']
 
 
 def test_argv_prepare_with_every_flag(cg):
     p = params(cg, action='prepare', max=4194304, buckets=1048576, time_wait=60, memory_budget='1GiB',
-               force=True, allow_partial=True, lock_timeout='2m', state_dir='/srv/ct', root='/tmp/tree')
+               force=True, allow_partial=True, lock_timeout='2m', state_dir='/srv/ct', root='/tmp/tree',
+               jar='/opt/conntrack-guard/ctguard.jar')
     assert cg.build_argv(p, False, java='/usr/bin/java') == [
         '/usr/bin/java'] + JVM + ['-jar', '/opt/conntrack-guard/ctguard.jar', 'prepare', '--json',
                                   '--memory-budget', '1GiB', '--max', '4194304', '--buckets', '1048576',
@@ -48,7 +55,8 @@ def test_argv_prepare_with_every_flag(cg):
 
 def test_argv_tune_with_every_flag(cg):
     p = params(cg, action='tune', max=2097152, buckets=524288, time_wait=60, memory_budget='2%', force=True,
-               allow_partial=True, persist=True, lock_timeout='2m', state_dir='/srv/ct', root='/tmp/tree')
+               allow_partial=True, persist=True, lock_timeout='2m', state_dir='/srv/ct', root='/tmp/tree',
+               jar='/opt/conntrack-guard/ctguard.jar')
     assert cg.build_argv(p, False, java='/usr/bin/java') == [
         '/usr/bin/java'] + JVM + ['-jar', '/opt/conntrack-guard/ctguard.jar', 'tune', '--json',
                                   '--memory-budget', '2%', '--max', '2097152', '--buckets', '524288',
@@ -120,7 +128,8 @@ def test_root_only_when_not_slash(cg, root, passed):
 
 
 def test_java_options_can_be_emptied(cg):
-    argv = cg.build_argv(params(cg, action='status', java_options=[], java='/opt/jdk/bin/java'), False)
+    argv = cg.build_argv(params(cg, action='status', java_options=[], java='/opt/jdk/bin/java',
+                                jar='/opt/conntrack-guard/ctguard.jar'), False)
     assert argv[:3] == ['/opt/jdk/bin/java', '-jar', '/opt/conntrack-guard/ctguard.jar']
 
 

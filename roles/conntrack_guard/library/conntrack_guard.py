@@ -137,24 +137,33 @@ options:
         or the boot cannot be identified, V(check) says so in a warning and judges the totals since boot.
       - Applies to V(check).
     type: path
+  executable:
+    description:
+      - The C(ctguard) command on the managed node, run as is. The default is the launcher of the
+        self-contained bundle, which brings its own Java runtime (the role's default install); the
+        C(conntrack-guard) package also installs C(/usr/bin/ctguard).
+      - Not used when O(jar) is set.
+    type: path
+    default: /opt/conntrack-guard/bin/ctguard
+  jar:
+    description:
+      - Run this agent jar with O(java) instead of O(executable), for a node that has its own Java 17 or
+        newer (the role's C(conntrack_guard_install_method=jar)).
+    type: path
   java:
     description:
-      - The Java 17 (or newer) runtime to run the agent with, a command looked up on C(PATH) (and
+      - With O(jar), the Java 17 (or newer) runtime to run it with, a command looked up on C(PATH) (and
         C(JAVA_HOME/bin)) or an absolute path.
     type: str
     default: java
   java_options:
     description:
-      - JVM options placed before C(-jar). The defaults cut the agent's start-up time and resident memory by
-        about 20% each (measured with C(bench/startup.sh)).
+      - With O(jar), JVM options placed before C(-jar). The defaults cut the agent's start-up time and
+        resident memory by about 20% each (measured with C(bench/startup.sh)); the bundle's launcher sets its
+        own.
     type: list
     elements: str
     default: ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-Xms8m"]
-  jar:
-    description:
-      - Path of the agent jar on the managed node, installed by the role's install entry point.
-    type: path
-    default: /opt/conntrack-guard/ctguard.jar
   state_dir:
     description:
       - Where the agent keeps its snapshot (C(snapshot.json)), lock (C(lock)) and, for V(check), the counter
@@ -591,7 +600,7 @@ ACTIONS = ('status', 'check', 'plan', 'prepare', 'tune', 'restore', 'persist')
 CHANGING = ('prepare', 'tune', 'restore', 'persist')
 # The actions that keep files in the state directory: the changing ones, and check (its counter cache).
 USES_STATE_DIR = ('check',) + CHANGING
-DEFAULT_JAR = '/opt/conntrack-guard/ctguard.jar'
+DEFAULT_EXECUTABLE = '/opt/conntrack-guard/bin/ctguard'
 DEFAULT_JAVA_OPTIONS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xshare:auto', '-Xms8m']
 
 ARGUMENT_SPEC = dict(
@@ -608,16 +617,17 @@ ARGUMENT_SPEC = dict(
     allow_partial=dict(type='bool', default=False),
     fail_on=dict(type='str', default='critical', choices=['critical', 'warning', 'never']),
     counter_cache=dict(type='path'),
+    executable=dict(type='path', default=DEFAULT_EXECUTABLE),
+    jar=dict(type='path'),
     java=dict(type='str', default='java'),
     java_options=dict(type='list', elements='str', default=DEFAULT_JAVA_OPTIONS),
-    jar=dict(type='path', default=DEFAULT_JAR),
     state_dir=dict(type='path', default='/var/lib/conntrack-guard'),
     root=dict(type='path', default='/'),
     lock_timeout=dict(type='str', default='30s'),
 )
 
 # Parameters that only some actions take. Setting one (to a value other than its default) for another
-# action is an error. java, java_options, jar, state_dir, root and lock_timeout are accepted by every action.
+# action is an error. executable, jar, java, java_options, state_dir, root and lock_timeout are accepted by every action.
 APPLIES_TO = dict(
     max=('plan', 'prepare', 'tune'),
     buckets=('plan', 'prepare', 'tune'),
@@ -679,11 +689,16 @@ def not_applicable(params):
 
 
 def build_argv(params, check_mode, java=None):
-    """The agent's argument vector: [java, *java_options, -jar, jar, action, --json, flags...]."""
+    """The agent's argument vector: [executable, action, --json, flags...], or with a jar
+    [java, *java_options, -jar, jar, action, --json, flags...]."""
     action = params['action']
-    argv = [java or params['java']]
-    argv.extend(params.get('java_options') or [])
-    argv.extend(['-jar', params['jar'], action, '--json'])
+    if params.get('jar'):
+        argv = [java or params['java']]
+        argv.extend(params.get('java_options') or [])
+        argv.extend(['-jar', params['jar']])
+    else:
+        argv = [params['executable']]
+    argv.extend([action, '--json'])
     for name, flag, actions in VALUE_FLAGS:
         if action in actions and params.get(name) is not None:
             argv.extend([flag, str(params[name])])
@@ -847,9 +862,14 @@ def java_missing(java):
 
 
 def jar_missing(jar):
-    return ("ctguard jar %s not found: run the role's install entry point (ansible.builtin.include_role: "
-            "name=conntrack_guard tasks_from=install) or copy java-agent/target/ctguard.jar (built by mvn "
-            "package) there" % jar)
+    return ("ctguard jar %s not found: run the role's install entry point with conntrack_guard_install_method: jar "
+            "or copy java-agent/target/ctguard.jar (built by mvn package) there" % jar)
+
+
+def executable_missing(executable):
+    return ("ctguard not found at %s (or not executable): install it with the role's install entry point "
+            "(ansible.builtin.include_role: name=conntrack_guard tasks_from=install), the conntrack-guard "
+            "package, or the bundle built by make dist; or set jar to run a bare jar with a Java 17 runtime" % executable)
 
 
 def find_java(module, java):
@@ -870,12 +890,16 @@ def main():
     if wrong:
         module.fail_json(msg=wrong)
 
-    java = find_java(module, params['java'])
+    java = None
     missing = []
-    if java is None:
-        missing.append(java_missing(params['java']))
-    if not (os.path.isfile(params['jar']) and os.access(params['jar'], os.R_OK)):
-        missing.append(jar_missing(params['jar']))
+    if params.get('jar'):
+        java = find_java(module, params['java'])
+        if java is None:
+            missing.append(java_missing(params['java']))
+        if not (os.path.isfile(params['jar']) and os.access(params['jar'], os.R_OK)):
+            missing.append(jar_missing(params['jar']))
+    elif not (os.path.isfile(params['executable']) and os.access(params['executable'], os.X_OK)):
+        missing.append(executable_missing(params['executable']))
     if missing:
         module.fail_json(msg='; '.join(missing))
 
