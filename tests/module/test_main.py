@@ -431,3 +431,19 @@ def test_every_recorded_success_through_main(run_main, load_case, case, check_mo
     assert run.exit_code == 0, run.output
     assert run.output['failed'] is False and run.output['changed'] is json.loads(recorded.stdout)['changed']
     assert ('diff' in run.output) is (args['action'] in ('prepare', 'tune', 'restore', 'persist'))
+
+
+def test_a_missing_marker_runs_nothing_and_says_agent_missing(run_main, tmp_path):
+    """The role's one-task fast path: the module checks the install's marker before anything else."""
+    marker = str(tmp_path / '.installed-0123')
+    run = run_main({'action': 'check', 'installed_marker': marker}, None)
+    assert run.exit_code == 1 and run.calls == []
+    assert run.output['agent_missing'] is True
+    assert run.output['msg'] == 'the agent is not installed as wanted: %s is missing' % marker
+
+
+def test_a_present_marker_lets_the_agent_run(run_main, tmp_path):
+    marker = tmp_path / '.installed-0123'
+    marker.write_text('bundle\n')
+    run = run_main({'action': 'check', 'installed_marker': str(marker)}, 'check-ok')
+    assert len(run.calls) == 1 and 'agent_missing' not in run.output

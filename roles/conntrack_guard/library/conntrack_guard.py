@@ -145,6 +145,12 @@ options:
       - Not used when O(jar) is set.
     type: path
     default: /opt/conntrack-guard/bin/ctguard
+  installed_marker:
+    description:
+      - A file whose presence says the agent is installed as wanted (the role passes the marker its install
+        leaves, named after the bundle's checksum). When it is missing the module runs nothing and fails with
+        C(agent_missing=true), so that the caller can install and retry without a separate stat task.
+    type: path
   jar:
     description:
       - Run this agent jar with O(java) instead of O(executable), for a node that has its own Java 17 or
@@ -327,6 +333,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+agent_missing:
+  description: The O(installed_marker) file is missing; the agent was not run.
+  returned: when O(installed_marker) is set and missing
+  type: bool
+  sample: true
 cmd:
   description: The agent's command line (argument vector, run without a shell).
   returned: when the agent ran
@@ -618,6 +629,7 @@ ARGUMENT_SPEC = dict(
     fail_on=dict(type='str', default='critical', choices=['critical', 'warning', 'never']),
     counter_cache=dict(type='path'),
     executable=dict(type='path', default=DEFAULT_EXECUTABLE),
+    installed_marker=dict(type='path'),
     jar=dict(type='path'),
     java=dict(type='str', default='java'),
     java_options=dict(type='list', elements='str', default=DEFAULT_JAVA_OPTIONS),
@@ -627,7 +639,8 @@ ARGUMENT_SPEC = dict(
 )
 
 # Parameters that only some actions take. Setting one (to a value other than its default) for another
-# action is an error. executable, jar, java, java_options, state_dir, root and lock_timeout are accepted by every action.
+# action is an error. executable, installed_marker, jar, java, java_options, state_dir, root and lock_timeout are
+# accepted by every action.
 APPLIES_TO = dict(
     max=('plan', 'prepare', 'tune'),
     buckets=('plan', 'prepare', 'tune'),
@@ -889,6 +902,10 @@ def main():
     wrong = not_applicable(params)
     if wrong:
         module.fail_json(msg=wrong)
+
+    marker = params.get('installed_marker')
+    if marker and not os.path.exists(marker):
+        module.fail_json(msg='the agent is not installed as wanted: %s is missing' % marker, agent_missing=True)
 
     java = None
     missing = []
