@@ -11,7 +11,7 @@ VENV_READY := $(VENV)/.installed
 ANSIBLE_ENV := PATH=$(CURDIR)/$(VENV)/bin:$$PATH ANSIBLE_CONFIG=$(CURDIR)/ansible.cfg
 ARGS ?=
 
-.PHONY: run build dist dist-test test test-java test-module lint molecule adhoc reproduce faults deps venv bench clean
+.PHONY: run build dist dist-test collection sanity test test-java test-module lint molecule adhoc reproduce faults deps venv bench clean
 
 ## run: build the agent if needed and check this node's conntrack headroom (exit code = Nagios verdict)
 run: $(JAR)
@@ -35,9 +35,17 @@ $(BUNDLE): $(JAR) $(wildcard packaging/*) packaging/deb/control packaging/deb/po
 dist-test: dist
 	packaging/test-dist.sh
 
+## collection: the Ansible collection ctguard.conntrack_guard (module and role) as dist/ctguard-conntrack_guard-VERSION.tar.gz
+collection: $(VENV_READY)
+	$(ANSIBLE_ENV) ansible-galaxy collection build --force --output-path dist
+
+## sanity: ansible-test sanity on the collection as built (scripts/ansible-test-sanity.sh)
+sanity:
+	scripts/ansible-test-sanity.sh
+
 ## test: every test: Java unit and real-kernel integration tests, the module's tests, lint, the
 ## documented ad hoc command, the molecule scenarios on the real kernel, and the node bundle and packages
-test: test-java test-module lint adhoc molecule reproduce faults dist-test
+test: test-java test-module lint sanity adhoc molecule reproduce faults dist-test
 
 # not quiet: the Surefire and Failsafe summaries are the record of what ran
 # the venv first: the inventory tests compare the YAML reader with the real ansible-inventory
@@ -104,4 +112,4 @@ bench: $(JAR) deps
 
 clean:
 	$(MVN) clean
-	rm -rf $(VENV) dist
+	rm -rf $(VENV) .venv-sanity dist
