@@ -104,11 +104,12 @@ deps:
 	fi
 
 ## bench: start-up time and memory against a bare JVM, the namespace scan, the memory model, fleet speed
-bench: $(JAR) deps
+bench: $(JAR) $(BUNDLE) deps
 	bench/startup.sh
 	bench/namespaces.sh
 	bench/memory-model.sh
 	bench/fleet.sh
+	bench/ansible.sh
 
 clean:
 	$(MVN) clean
