@@ -98,6 +98,7 @@ deps:
 	command -v ip >/dev/null || missing+=(iproute2); \
 	command -v strace >/dev/null || missing+=(strace); \
 	command -v rpmbuild >/dev/null || missing+=(rpm); \
+	command -v dpkg-scanpackages >/dev/null || missing+=(dpkg-dev); \
 	if (( $${#missing[@]} )); then \
 	    echo "installing $${missing[*]}"; \
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$${missing[@]}"; \

@@ -150,8 +150,9 @@ options:
   installed_marker:
     description:
       - A file whose presence says the agent is installed as wanted (the role passes the marker its install
-        leaves, named after the bundle's checksum). When it is missing the module runs nothing and fails with
-        C(agent_missing=true), so that the caller can install and retry without a separate stat task.
+        leaves, named after the bundle's checksum). When it or the agent (O(executable), or O(jar)) is missing
+        the module runs nothing and fails with C(agent_missing=true), so that the caller can install and retry
+        without a separate stat task.
     type: path
   jar:
     description:
@@ -906,8 +907,12 @@ def main():
         module.fail_json(msg=wrong)
 
     marker = params.get('installed_marker')
-    if marker and not os.path.exists(marker):
-        module.fail_json(msg='the agent is not installed as wanted: %s is missing' % marker, agent_missing=True)
+    if marker:
+        # the marker alone is not enough: its files may have gone since (a package purged over the bundle)
+        agent = params.get('jar') or params['executable']
+        for needed in (marker, agent):
+            if not os.path.exists(needed):
+                module.fail_json(msg='the agent is not installed as wanted: %s is missing' % needed, agent_missing=True)
 
     java = None
     missing = []

@@ -447,3 +447,13 @@ def test_a_present_marker_lets_the_agent_run(run_main, tmp_path):
     marker.write_text('bundle\n')
     run = run_main({'action': 'check', 'installed_marker': str(marker)}, 'check-ok')
     assert len(run.calls) == 1 and 'agent_missing' not in run.output
+
+
+def test_a_marker_without_its_executable_is_a_missing_agent(run_main, tmp_path):
+    """Someone removed the files (a package purged over the bundle): reinstall rather than fail."""
+    marker = tmp_path / '.installed-0123'
+    marker.write_text('bundle\n')
+    run = run_main({'action': 'check', 'installed_marker': str(marker), 'executable': str(tmp_path / 'bin' / 'ctguard')},
+                   None, tools=False)
+    assert run.exit_code == 1 and run.calls == []
+    assert run.output['agent_missing'] is True
