@@ -144,7 +144,7 @@ rec error-corrupt-snapshot-65 65 corrupt restore --json --lock-timeout 30s --sta
 tree unloaded linux-6.18
 rm -rf "$WORK/unloaded/proc/sys/net/netfilter" "$WORK/unloaded/sys/module/nf_conntrack"
 rec error-not-loaded-69 69 unloaded status --json
-rec error-check-not-loaded-69 69 unloaded check --json --kernel-log "$KLOG" --state-dir $STATE
+rec error-check-not-loaded-3 3 unloaded check --json --kernel-log "$KLOG" --state-dir $STATE
 
 tree drain linux-6.18
 "$JAVA" -jar "$JAR" prepare --json --state-dir $STATE --root "$WORK/drain" >/dev/null

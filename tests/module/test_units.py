@@ -402,7 +402,7 @@ def test_agent_errors_surface_message_rc_and_fields(cg, load_case, name):
     ('error-corrupt-snapshot-65', 'snapshot /var/lib/conntrack-guard/snapshot.json is corrupt'),
     ('error-over-budget-65', 'above the budget of 483.0 MiB (2% of RAM)'),
     ('error-not-loaded-69', "nf_conntrack is not loaded"),
-    ('error-check-not-loaded-69', "nf_conntrack is not loaded"),
+    ('error-check-not-loaded-3', "nf_conntrack is not loaded"),
     ('error-lock-busy-75', "the node's lock /run/conntrack-guard/lock is held by another process"),
     ('error-not-drained-75', 'the table holds 250000 entries'),
     ('error-permission-77', 'cannot change nf_conntrack_max (global limit: read-only outside the initial network'),
@@ -426,10 +426,12 @@ def test_rollback_is_returned(cg, load_case, name, undone):
     assert result['changed'] is False
 
 
-def test_check_error_codes_above_3_fail_even_with_fail_on_never(cg, load_case):
-    case = load_case('error-check-not-loaded-69')
+def test_check_errors_are_unknown_and_fail_even_with_fail_on_never(cg, load_case):
+    """check exits 3 on an error (a monitoring plugin's UNKNOWN); its JSON error says so, and keeps sysexit."""
+    case = load_case('error-check-not-loaded-3')
     result, failure = cg.interpret(case.rc, case.stdout, case.stderr, params(cg, action='check', fail_on='never'))
-    assert 'nf_conntrack is not loaded' in failure and result['rc'] == 69
+    assert 'nf_conntrack is not loaded' in failure and result['rc'] == 3
+    assert result['error'] == {'exit_code': 3, 'sysexit': 69, 'message': result['error']['message']}
 
 
 def test_check_exit_1_without_json_is_a_failure_not_a_warning(cg):

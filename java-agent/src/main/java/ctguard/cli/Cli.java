@@ -4,6 +4,7 @@ import ctguard.core.ActionFailedException;
 import ctguard.core.CtguardException;
 import ctguard.core.ExitCode;
 import ctguard.core.Printable;
+import ctguard.core.Result;
 import picocli.CommandLine;
 
 import picocli.CommandLine.Model.CommandSpec;
@@ -104,19 +105,11 @@ public final class Cli {
         return message;
     }
 
-    /**
-     * One line on stderr and, when --json was asked for, the error object on stdout. The hint to --help is the
-     * terminal's: a program reading the JSON (the Ansible module) has no use for it.
-     */
+    /** A usage error: the command line or its config file was wrong, before anything ran. */
     private static int usageError(CommandLine cmd, String[] args, String message, String hint) {
-        if (java.util.Arrays.asList(args).contains("--json")) {
-            String action = args.length > 0 && !args[0].startsWith("-") ? args[0] : "ctguard";
-            cmd.getOut().println(JsonRenderer.error(action, null, ExitCode.USAGE, message));
-            cmd.getOut().flush();
-        }
-        cmd.getErr().println("ctguard: " + Printable.of(Flags.render(message) + hint));
-        cmd.getErr().flush();
-        return ExitCode.USAGE.code();
+        String command = args.length > 0 && COMMANDS.containsKey(args[0]) ? args[0] : "ctguard";
+        boolean json = java.util.Arrays.asList(args).contains("--json");
+        return fail(cmd, command, json, ExitCode.USAGE, message, null, hint, null);
     }
 
     private static int onExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
@@ -126,29 +119,39 @@ public final class Cli {
         }
         boolean debug = leaf.hasMatchedOption("--debug");
         boolean json = leaf.hasMatchedOption("--json");
-        PrintWriter err = cmd.getErr();
-        ExitCode code;
-        String message;
         if (e instanceof CtguardException ce) {
-            code = ce.exitCode();
-            message = ce.getMessage();
-            if (json) {
-                cmd.getOut().println(JsonRenderer.error(cmd.getCommandName(), ce instanceof ActionFailedException failed ? failed.partialResult() : null, code, message));
-                cmd.getOut().flush();
-            }
-        } else {
-            code = ExitCode.INTERNAL;
-            message = "internal error: " + e + (debug ? "" : " (rerun with --debug for the stack trace)");
-            if (json) {
-                cmd.getOut().println(JsonRenderer.error(cmd.getCommandName(), null, code, message));
-                cmd.getOut().flush();
-            }
+            return fail(cmd, cmd.getCommandName(), json, ce.exitCode(), ce.getMessage(),
+                    ce instanceof ActionFailedException failed ? failed.partialResult() : null, "", debug ? e : null);
         }
-        err.println("ctguard " + cmd.getCommandName() + ": " + Printable.of(Flags.render(message)));
-        if (debug) {
-            e.printStackTrace(err);
+        String message = "internal error: " + e + (debug ? "" : " (rerun with --debug for the stack trace)");
+        return fail(cmd, cmd.getCommandName(), json, ExitCode.INTERNAL, message, null, "", debug ? e : null);
+    }
+
+    /**
+     * The one place where a failure becomes output and an exit code: one line on stderr ({@code hint}, the
+     * pointer to --help, only there), the JSON error object on stdout when --json was asked for, and the
+     * error's sysexits code. check is a monitoring plugin, so by the Nagios plugin guidelines any error of it
+     * is UNKNOWN (3) with one status line on stdout, {@code CONNTRACK UNKNOWN - what happened; what to do}
+     * (Nagios shows a code outside 0-3 as an out-of-bounds CRITICAL and drops stderr); its JSON says
+     * exit_code 3 and keeps the error's own code as sysexit.
+     */
+    private static int fail(CommandLine cmd, String command, boolean json, ExitCode code, String template, Result partial,
+                            String hint, Throwable trace) {
+        boolean plugin = command.equals("check");
+        String message = Printable.of(Flags.render(template));
+        if (json) {
+            cmd.getOut().println(JsonRenderer.error(command, partial, plugin ? ExitCode.UNKNOWN : code, plugin ? code : null, template));
+        } else if (plugin) {
+            cmd.getOut().println("CONNTRACK UNKNOWN - " + message.replace('\n', ' '));
+        }
+        cmd.getOut().flush();
+        PrintWriter err = cmd.getErr();
+        // a usage error is the command line's, not the command's: "ctguard: ..." as picocli's own
+        err.println((code == ExitCode.USAGE ? "ctguard: " : "ctguard " + command + ": ") + message + hint);
+        if (trace != null) {
+            trace.printStackTrace(err);
         }
         err.flush();
-        return code.code();
+        return (plugin ? ExitCode.UNKNOWN : code).code();
     }
 }

@@ -34,11 +34,12 @@ final class JsonRenderer {
     }
 
     /**
-     * A failed run: what was done before the failure (if anything), plus the error. The message is the command
+     * A failed run: what was done before the failure (if anything), plus the error; {@code sysexit}, when not
+     * null, is the error's own code where {@code code} is check's UNKNOWN. The message is the command
      * line's; where it names options, {@code template} holds it with placeholders and {@code options} the flag of
      * each, so that another front end (the Ansible module) can name its own parameters instead.
      */
-    static String error(String action, Result partial, ExitCode code, String template) {
+    static String error(String action, Result partial, ExitCode code, ExitCode sysexit, String template) {
         JsonObject o;
         if (partial != null) {
             o = object(partial);
@@ -50,6 +51,9 @@ final class JsonRenderer {
         }
         JsonObject error = new JsonObject();
         error.addProperty("exit_code", code.code());
+        if (sysexit != null) {
+            error.addProperty("sysexit", sysexit.code());
+        }
         error.addProperty("message", Flags.render(template));
         List<Option> mentioned = Option.mentionedIn(template);
         if (!mentioned.isEmpty()) {

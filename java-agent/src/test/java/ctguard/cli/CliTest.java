@@ -175,8 +175,14 @@ class CliTest {
     void badInputIsAUsageErrorOnOneLineAndChangesNothing(String command) throws IOException {
         Map<String, String> before = tree();
         Run run = ctguard(command.split(" "));
-        assertEquals(64, run.exit(), command + ": " + run.err());
-        assertEquals("", run.out(), command);
+        if (command.startsWith("check ")) {
+            // check is a monitoring plugin: UNKNOWN, one status line (everyErrorOfCheckIsUnknownWithOneStatusLine)
+            assertEquals(3, run.exit(), command + ": " + run.err());
+            assertTrue(run.out().startsWith("CONNTRACK UNKNOWN - ") && run.out().lines().count() == 1, command + ": " + run.out());
+        } else {
+            assertEquals(64, run.exit(), command + ": " + run.err());
+            assertEquals("", run.out(), command);
+        }
         assertTrue(run.err().startsWith("ctguard"), run.err());
         assertFalse(run.err().contains("Exception"), run.err());
         assertEquals(before, tree(), command + " changed nothing");
@@ -198,11 +204,43 @@ class CliTest {
     @Test
     void nfConntrackNotLoadedIsUnavailableWithHowToLoadIt() throws IOException {
         Path empty = Files.createDirectories(root.resolve("empty/proc"));
-        Run run = ctguard("check", "--json", "--root", empty.getParent().toString());
+        Run run = ctguard("status", "--json", "--root", empty.getParent().toString());
         assertEquals(69, run.exit());
         assertTrue(run.err().contains("modprobe nf_conntrack"), run.err());
         JsonObject error = run.json().getAsJsonObject("error");
         assertEquals(69, error.get("exit_code").getAsInt());
+    }
+
+    /**
+     * check is a monitoring plugin: by the Nagios plugin guidelines any error is UNKNOWN (3) with one status line
+     * on stdout saying what happened and what to do; Nagios shows a code outside 0-3 as an out-of-bounds CRITICAL
+     * and drops stderr. The JSON keeps the error's own sysexits code beside exit_code 3.
+     */
+    @Test
+    void everyErrorOfCheckIsUnknownWithOneStatusLine() throws IOException {
+        Path empty = Files.createDirectories(root.resolve("empty/proc"));
+        Run unloaded = ctguard("check", "--root", empty.getParent().toString());
+        assertEquals(3, unloaded.exit(), unloaded.err());
+        assertEquals(1, unloaded.out().lines().count(), unloaded.out());
+        assertTrue(unloaded.out().startsWith("CONNTRACK UNKNOWN - nf_conntrack is not loaded"), unloaded.out());
+        assertTrue(unloaded.out().contains("modprobe nf_conntrack"), unloaded.out());
+
+        Run json = ctguard("check", "--json", "--root", empty.getParent().toString());
+        assertEquals(3, json.exit());
+        JsonObject error = json.json().getAsJsonObject("error");
+        assertEquals(3, error.get("exit_code").getAsInt());
+        assertEquals(69, error.get("sysexit").getAsInt());
+
+        Run badFlag = ctguard("check", "--no-such-flag");
+        assertEquals(3, badFlag.exit());
+        assertTrue(badFlag.out().startsWith("CONNTRACK UNKNOWN - Unknown option: '--no-such-flag'"), badFlag.out());
+        assertFalse(badFlag.out().contains("\u001b"), "no ANSI codes in the status line");
+
+        Run badValue = ctguard("check", "--since", "0s");
+        assertEquals(3, badValue.exit());
+        assertTrue(badValue.out().startsWith("CONNTRACK UNKNOWN - Invalid value for option '--since'"), badValue.out());
+
+        assertEquals(64, ctguard("status", "--no-such-flag").exit(), "other commands keep sysexits");
     }
 
     @Test
@@ -305,10 +343,8 @@ class CliTest {
     /** Values are parsed once, by the option's converter: picocli names the option, exit 64, nothing read or written. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "check --since 0s|'--since': '0s' must be greater than zero",
-            "check --warn-fill 150%|'--warn-fill': '150%' must be above 0% and at most 100%",
-            "check --on-drops sometimes|'--on-drops': 'sometimes' must be ok, warning or critical",
-            "check --max-chain -1|'--max-chain': '-1' must be a number above 0",
+            "status --memory-budget 0%|'--memory-budget': '0%' must be above 0% and at most 100%",
+            "plan --margin 150%|'--margin': '150%' must be above 0% and at most 100%",
             "prepare --max 0|'--max': nf_conntrack_max=0 is out of range",
             "prepare --memory-budget 3x|'--memory-budget': unknown unit 'x' in '3x'",
             "restore --wait soon|'--wait': 'soon' is not a duration",
@@ -330,7 +366,7 @@ class CliTest {
         assertEquals(Cli.COMMANDS.keySet(), Cli.forArguments("--help").getSubcommands().keySet());
         assertEquals(Cli.COMMANDS.keySet(), Cli.forArguments("chek").getSubcommands().keySet(), "a typo lists every command");
         Path config = Files.writeString(root.resolve("ctguard.yml"), "fleet:\n  forkz: 3\n");
-        Run run = ctguard("check", "--config", config.toString());
+        Run run = ctguard("status", "--config", config.toString());
         assertEquals(64, run.exit());
         assertTrue(run.err().contains("'fleet.forkz' is not an option of ctguard fleet"), run.err());
         Files.writeString(config, "inventory-timeout: 5s\n");
@@ -341,10 +377,22 @@ class CliTest {
     void aBadValueFromTheConfigFileSaysSo() throws IOException {
         Path config = Files.writeString(root.resolve("ctguard.yml"), "check:\n  since: 0s\n");
         Run run = ctguard("check", "--config", config.toString());
-        assertEquals(64, run.exit());
+        assertEquals(3, run.exit());
         assertTrue(run.err().contains("config " + config + ": Invalid value for option '--since': '0s'"), run.err());
         Run overridden = ctguard("check", "--config", config.toString(), "--since", "0m");
         assertTrue(overridden.err().startsWith("ctguard: Invalid value for option '--since': '0m'"), overridden.err());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "check --warn-fill 150%|'--warn-fill': '150%' must be above 0% and at most 100%",
+            "check --on-drops sometimes|'--on-drops': 'sometimes' must be ok, warning or critical",
+            "check --max-chain -1|'--max-chain': '-1' must be a number above 0",
+            "check --since 0s|'--since': '0s' must be greater than zero"})
+    void checksBadValuesAreUnknownNamingTheOption(String argv, String expected) {
+        Run run = ctguard(argv.split(" "));
+        assertEquals(3, run.exit(), run.err());
+        assertTrue(run.out().startsWith("CONNTRACK UNKNOWN - Invalid value for option " + expected), run.out());
     }
 
     @Test
@@ -389,7 +437,7 @@ class CliTest {
     void aBadConfigFileIsAUsageErrorNamingTheFile(String content) throws IOException {
         Path config = root.resolve("bad.yml");
         Files.writeString(config, content);
-        Run run = ctguard("check", "--config", config.toString());
+        Run run = ctguard("status", "--config", config.toString());
         assertEquals(64, run.exit(), content + run.err());
         assertTrue(run.err().startsWith("ctguard: config"), run.err());
         assertEquals(1, run.err().strip().lines().count(), run.err());
@@ -469,7 +517,7 @@ class CliTest {
             assertTrue(run.json().getAsJsonArray("warnings").toString().contains("counter history /ro/cache/counters.json not kept"), run.out());
             assertTrue(run.json().get("stats_increase").isJsonNull());
         }
-        assertEquals(64, ctguard("check", "--counter-cache", "relative.json").exit());
+        assertEquals(3, ctguard("check", "--counter-cache", "relative.json").exit());
     }
 
     /** A second state dir must not take a second snapshot: it would record prepare's raised values as original. */
@@ -653,7 +701,8 @@ class CliTest {
         String[] e = edit.split("=", 2);
         write(e[0], e[1] + "\n");
         Run check = ctguard("check", "--json");
-        assertEquals(65, check.exit(), edit + ": " + check.err());
+        assertEquals(3, check.exit(), edit + ": " + check.err());
+        assertEquals(65, check.json().getAsJsonObject("error").get("sysexit").getAsInt(), "bad data, reported as UNKNOWN");
         assertTrue(check.err().contains("outside what a kernel reports") || check.err().contains("not an integer"), check.err());
     }
 

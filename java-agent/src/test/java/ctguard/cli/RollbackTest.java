@@ -58,7 +58,7 @@ class RollbackTest {
         assertEquals(maxBefore, Files.readString(netfilter.resolve(Tunables.MAX)));
         assertEquals(bucketsBefore, Files.readString(netfilter.resolve(Tunables.BUCKETS)));
         assertFalse(Files.exists(state.resolve("snapshot.json")), "the snapshot this run took is gone with its changes");
-        JsonObject json = JsonParser.parseString(JsonRenderer.error("prepare", e.partialResult(), e.exitCode(), e.getMessage())).getAsJsonObject();
+        JsonObject json = JsonParser.parseString(JsonRenderer.error("prepare", e.partialResult(), e.exitCode(), null, e.getMessage())).getAsJsonObject();
         assertEquals("[\"nf_conntrack_max\",\"nf_conntrack_buckets\"]", json.getAsJsonObject("rollback").getAsJsonArray("undone").toString());
         assertEquals(77, json.getAsJsonObject("error").get("exit_code").getAsInt());
         assertFalse(json.get("changed").getAsBoolean());
