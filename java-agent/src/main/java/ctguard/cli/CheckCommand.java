@@ -4,9 +4,12 @@ import ctguard.core.Check;
 import ctguard.core.Result;
 import ctguard.core.Waiter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
@@ -20,6 +23,9 @@ import java.util.concurrent.Callable;
                         + "--counter-cache, renewed once older than --since (retries within the window see the same rise). Without a "
                         + "baseline of this boot and namespace it judges the totals since boot."})
 final class CheckCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     CommonOptions common;
 
@@ -28,6 +34,11 @@ final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--prometheus", description = "Print node_exporter textfile metrics instead of text.")
     boolean prometheus;
+
+    @Option(names = "--prometheus-file", paramLabel = "FILE",
+            description = "Also write the metrics to FILE (e.g. /var/lib/prometheus/node-exporter/ctguard.prom), replaced atomically "
+                    + "whatever the verdict, and with ctguard_up 0 when the check fails; the exit code is unchanged.")
+    Path prometheusFile;
 
     @Mixin
     CheckOptions thresholds;
@@ -54,6 +65,9 @@ final class CheckCommand implements Callable<Integer> {
         Wiring wiring = new Wiring(common);
         Result result = new Check(wiring.kernel(), wiring.kernelLog(kernelLog), wiring.counterHistory(counterCache), Waiter.SYSTEM).run(options);
         output.print(result, prometheus);
+        if (prometheusFile != null) {
+            TextfileMetrics.write(prometheusFile, PrometheusRenderer.render(result, java.time.Instant.now()), spec.commandLine().getErr());
+        }
         return result.verdict().status().exitCode().code();
     }
 }

@@ -109,7 +109,13 @@ public final class Cli {
     private static int usageError(CommandLine cmd, String[] args, String message, String hint) {
         String command = args.length > 0 && COMMANDS.containsKey(args[0]) ? args[0] : "ctguard";
         boolean json = java.util.Arrays.asList(args).contains("--json");
-        return fail(cmd, command, json, ExitCode.USAGE, message, null, hint, null);
+        String metricsFile;
+        try {
+            metricsFile = ConfigFile.argument(args, "--prometheus-file");
+        } catch (CtguardException noValue) {
+            metricsFile = null;
+        }
+        return fail(cmd, command, json, ExitCode.USAGE, message, null, hint, null, metricsFile);
     }
 
     private static int onExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
@@ -119,12 +125,14 @@ public final class Cli {
         }
         boolean debug = leaf.hasMatchedOption("--debug");
         boolean json = leaf.hasMatchedOption("--json");
+        java.nio.file.Path metrics = leaf.hasMatchedOption("--prometheus-file") ? leaf.matchedOptionValue("--prometheus-file", null) : null;
+        String metricsFile = metrics == null ? null : metrics.toString();
         if (e instanceof CtguardException ce) {
             return fail(cmd, cmd.getCommandName(), json, ce.exitCode(), ce.getMessage(),
-                    ce instanceof ActionFailedException failed ? failed.partialResult() : null, "", debug ? e : null);
+                    ce instanceof ActionFailedException failed ? failed.partialResult() : null, "", debug ? e : null, metricsFile);
         }
         String message = "internal error: " + e + (debug ? "" : " (rerun with --debug for the stack trace)");
-        return fail(cmd, cmd.getCommandName(), json, ExitCode.INTERNAL, message, null, "", debug ? e : null);
+        return fail(cmd, cmd.getCommandName(), json, ExitCode.INTERNAL, message, null, "", debug ? e : null, metricsFile);
     }
 
     /**
@@ -133,10 +141,11 @@ public final class Cli {
      * error's sysexits code. check is a monitoring plugin, so by the Nagios plugin guidelines any error of it
      * is UNKNOWN (3) with one status line on stdout, {@code CONNTRACK UNKNOWN - what happened; what to do}
      * (Nagios shows a code outside 0-3 as an out-of-bounds CRITICAL and drops stderr); its JSON says
-     * exit_code 3 and keeps the error's own code as sysexit.
+     * exit_code 3 and keeps the error's own code as sysexit; its --prometheus-file ({@code metricsFile}) gets
+     * ctguard_up 0, so that a failing check does not leave the last good figures in place.
      */
     private static int fail(CommandLine cmd, String command, boolean json, ExitCode code, String template, Result partial,
-                            String hint, Throwable trace) {
+                            String hint, Throwable trace, String metricsFile) {
         boolean plugin = command.equals("check");
         String message = Printable.of(Flags.render(template));
         if (json) {
@@ -146,6 +155,9 @@ public final class Cli {
         }
         cmd.getOut().flush();
         PrintWriter err = cmd.getErr();
+        if (plugin && metricsFile != null) {
+            TextfileMetrics.write(java.nio.file.Path.of(metricsFile), PrometheusRenderer.down(code, java.time.Instant.now()), err);
+        }
         // a usage error is the command line's, not the command's: "ctguard: ..." as picocli's own
         err.println((code == ExitCode.USAGE ? "ctguard: " : "ctguard " + command + ": ") + message + hint);
         if (trace != null) {

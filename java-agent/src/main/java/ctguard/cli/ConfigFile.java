@@ -61,7 +61,8 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
         return load(Path.of(root == null ? "/" : root).resolve(DEFAULT_PATH.substring(1)), false, commands);
     }
 
-    private static String argument(String[] args, String option) {
+    /** The value of {@code --option VALUE} or {@code --option=VALUE} among arguments not parsed yet, else null. */
+    static String argument(String[] args, String option) {
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals(option)) {
                 if (i + 1 >= args.length) {

@@ -23,7 +23,7 @@ public final class Output {
         if (json) {
             out.println(JsonRenderer.render(result));
         } else if (prometheus) {
-            out.print(PrometheusRenderer.render(result));
+            out.print(PrometheusRenderer.render(result, java.time.Instant.now()));
         } else {
             out.print(new TextRenderer(Colors.forTerminal()).render(result));
         }

@@ -1,7 +1,10 @@
 package ctguard.cli;
 
 import ctguard.core.ConntrackStats;
+import ctguard.core.ExitCode;
 import ctguard.core.Result;
+
+import java.time.Instant;
 
 import java.util.Locale;
 
@@ -12,8 +15,9 @@ final class PrometheusRenderer {
     private PrometheusRenderer() {
     }
 
-    static String render(Result r) {
+    static String render(Result r, Instant now) {
         PrometheusRenderer p = new PrometheusRenderer();
+        p.liveness(now, 1, null);
         var u = r.usage();
         p.gauge("ctguard_conntrack_entries", "Conntrack entries in this network namespace.", u.count());
         p.gauge("ctguard_conntrack_max", "nf_conntrack_max, the global limit on entries.", u.max());
@@ -68,6 +72,22 @@ final class PrometheusRenderer {
     }
 
     /** A label value as the exposition format requires: backslash, double quote and newline escaped. */
+    /**
+     * What a failed run leaves in place of the figures: ctguard_up 0 with the error's exit code as a label and the
+     * run's time, so that a node whose check fails is visible as such instead of keeping its last figures.
+     */
+    static String down(ExitCode error, Instant now) {
+        PrometheusRenderer p = new PrometheusRenderer();
+        p.liveness(now, 0, error);
+        return p.out.toString();
+    }
+
+    private void liveness(Instant now, int up, ExitCode error) {
+        header("ctguard_up", "1 when the last run read the node, 0 when it failed (label error: its exit code).", "gauge");
+        sample(error == null ? "ctguard_up" : "ctguard_up{error=\"" + error.code() + "\"}", up);
+        gauge("ctguard_last_run_timestamp_seconds", "When the last run ended, in seconds since the epoch.", now.getEpochSecond());
+    }
+
     static String label(String value) {
         return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }

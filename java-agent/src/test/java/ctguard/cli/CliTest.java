@@ -383,6 +383,43 @@ class CliTest {
         assertTrue(overridden.err().startsWith("ctguard: Invalid value for option '--since': '0m'"), overridden.err());
     }
 
+    /**
+     * The textfile is written whatever the verdict (the README's old cron recipe froze the figures exactly when
+     * check exited 1 or 2), atomically, and a failed check replaces the figures with ctguard_up 0.
+     */
+    @Test
+    void thePrometheusFileIsWrittenWhateverTheVerdictAndSaysWhenCheckFailed() throws IOException {
+        Path textfile = root.resolve("textfile/ctguard.prom");
+        Files.createDirectories(textfile.getParent());
+        Run warning = ctguard("check", "--kernel-log", "none", "--prometheus-file", textfile.toString());
+        assertEquals(1, warning.exit(), "the verdict's exit code, unchanged");
+        assertTrue(warning.out().startsWith("CONNTRACK WARNING"), "stdout is still the chosen output");
+        String metrics = Files.readString(textfile);
+        assertTrue(metrics.contains("\nctguard_up 1\n") && metrics.contains("\nctguard_last_run_timestamp_seconds "), metrics);
+        assertTrue(metrics.contains("\nctguard_conntrack_entries 1000\n"), metrics);
+        try (Stream<Path> files = Files.list(textfile.getParent())) {
+            assertEquals(List.of(textfile), files.toList(), "no temporary file left beside it");
+        }
+
+        write(NETFILTER + "nf_conntrack_max", "garbage\n");
+        Run failed = ctguard("check", "--kernel-log", "none", "--prometheus-file", textfile.toString());
+        assertEquals(3, failed.exit());
+        String down = Files.readString(textfile);
+        assertTrue(down.contains("ctguard_up{error=\"65\"} 0\n"), down);
+        assertFalse(down.contains("ctguard_conntrack_entries"), "no stale figures: " + down);
+
+        Run usage = ctguard("check", "--since", "0s", "--prometheus-file", textfile.toString());
+        assertEquals(3, usage.exit());
+        assertTrue(Files.readString(textfile).contains("ctguard_up{error=\"64\"} 0\n"));
+    }
+
+    @Test
+    void anUnwritablePrometheusFileIsSaidAndTheVerdictStands() {
+        Run run = ctguard("check", "--kernel-log", "none", "--prometheus-file", root.resolve("no/such/dir/ctguard.prom").toString());
+        assertEquals(1, run.exit());
+        assertTrue(run.err().contains("ctguard check: warning: the metrics were not written"), run.err());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "check --warn-fill 150%|'--warn-fill': '150%' must be above 0% and at most 100%",
