@@ -1,6 +1,9 @@
 package ctguard.cli;
 
 import ctguard.core.Check;
+import ctguard.core.CtguardException;
+import ctguard.core.ExitCode;
+import ctguard.core.Units;
 import ctguard.core.Result;
 import ctguard.core.Waiter;
 import picocli.CommandLine.Command;
@@ -10,7 +13,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Judge this node's conntrack headroom. Exit code: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (Nagios).",
@@ -59,15 +68,49 @@ final class CheckCommand implements Callable<Integer> {
     @Mixin
     BudgetOption budget;
 
+    @Option(names = {"-t", "--timeout"}, paramLabel = "DURATION", converter = Converters.PositiveDuration.class,
+            description = "Bound the whole check (a monitoring system's plugin timeout): past it, UNKNOWN (exit 3). Default: none.")
+    Duration timeout;
+
     @Override
     public Integer call() {
         var options = new Check.Options(thresholds.policy(), budget.memoryBudget, window.since);
         Wiring wiring = new Wiring(common);
-        Result result = new Check(wiring.kernel(), wiring.kernelLog(kernelLog), wiring.counterHistory(counterCache), Waiter.SYSTEM).run(options);
+        Check check = new Check(wiring.kernel(), wiring.kernelLog(kernelLog), wiring.counterHistory(counterCache), Waiter.SYSTEM);
+        Result result = timeout == null ? check.run(options) : within(timeout, () -> check.run(options));
         output.print(result, prometheus);
         if (prometheusFile != null) {
             TextfileMetrics.write(prometheusFile, PrometheusRenderer.render(result, java.time.Instant.now()), spec.commandLine().getErr());
         }
         return result.verdict().status().exitCode().code();
+    }
+
+    /**
+     * The check on a thread of its own, given up after the timeout: a check stuck in a slow kernel log or a hung
+     * /proc read must still give its monitoring system an answer in time. The abandoned thread is a daemon, so it
+     * does not keep the process alive; check writes nothing but files replaced atomically.
+     */
+    private static Result within(Duration timeout, Callable<Result> check) {
+        ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "ctguard-check");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            return worker.submit(check).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new CtguardException(ExitCode.TEMP_FAIL, "the check did not finish within " + Units.formatDuration(timeout)
+                    + " (--timeout); nothing was judged. Look for a slow kernel log (--kernel-log dmesg or none) or a hung /proc");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CtguardException(ExitCode.TEMP_FAIL, "interrupted");
+        } finally {
+            worker.shutdownNow();
+        }
     }
 }

@@ -6,10 +6,13 @@ import picocli.CommandLine.Option;
 
 /** The verdict's thresholds, shared by check and fleet. */
 public final class CheckOptions {
-    @Option(names = "--warn-fill", paramLabel = "PCT", defaultValue = "75%", converter = Converters.Ratio.class, description = "WARNING at this fill. Default: ${DEFAULT-VALUE}.")
+    // -w/--warning and -c/--critical: the names monitoring users type (Nagios plugin guidelines)
+    @Option(names = {"-w", "--warning", "--warn-fill"}, paramLabel = "PCT", defaultValue = "75%", converter = Converters.Ratio.class,
+            description = "WARNING at this fill. Default: ${DEFAULT-VALUE}.")
     double warnFill;
 
-    @Option(names = "--crit-fill", paramLabel = "PCT", defaultValue = "90%", converter = Converters.Ratio.class, description = "CRITICAL at this fill. Default: ${DEFAULT-VALUE}.")
+    @Option(names = {"-c", "--critical", "--crit-fill"}, paramLabel = "PCT", defaultValue = "90%", converter = Converters.Ratio.class,
+            description = "CRITICAL at this fill. Default: ${DEFAULT-VALUE}.")
     double critFill;
 
     @Option(names = "--max-chain", paramLabel = "N", defaultValue = "8", converter = Converters.ChainLength.class,

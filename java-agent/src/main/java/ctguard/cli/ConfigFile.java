@@ -128,19 +128,22 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
         }
     }
 
+    /** The file's value for the option under any of its long names (warn-fill or warning), its command's section first. */
     @Override
     public String defaultValue(ArgSpec argSpec) {
-        if (!(argSpec instanceof OptionSpec option) || !option.longestName().startsWith("--")) {
+        if (!(argSpec instanceof OptionSpec option)) {
             return null;
         }
-        String key = option.longestName().substring(2);
         CommandSpec command = argSpec.command();
         Object section = command == null ? null : values.get(command.name());
-        if (section instanceof Map<?, ?> map && map.containsKey(key)) {
-            return String.valueOf(map.get(key));
+        for (Map<?, ?> scope : java.util.Arrays.asList(section instanceof Map<?, ?> map ? map : Map.of(), values)) {
+            for (String name : option.names()) {
+                if (name.startsWith("--") && scope.containsKey(name.substring(2)) && !commands.contains(name.substring(2))) {
+                    return String.valueOf(scope.get(name.substring(2)));
+                }
+            }
         }
-        Object global = values.get(key);
-        return global == null ? null : String.valueOf(global);
+        return null;
     }
 
     /** "config FILE: " when the option's value came from this file rather than the command line, else "". */

@@ -413,6 +413,19 @@ class CliTest {
         assertTrue(Files.readString(textfile).contains("ctguard_up{error=\"64\"} 0\n"));
     }
 
+    /** The names monitoring users type: -w/--warning, -c/--critical (also as config file keys). */
+    @Test
+    void nagiosStyleThresholdFlagsAndConfigKeys() throws IOException {
+        assertEquals(0, ctguard("check", "--kernel-log", "none", "--on-drops", "ok").exit());
+        assertEquals(1, ctguard("check", "--kernel-log", "none", "--on-drops", "ok", "-w", "0.1%").exit());
+        assertEquals(2, ctguard("check", "--kernel-log", "none", "--on-drops", "ok", "-w", "0.1%", "-c", "0.2%").exit());
+        assertEquals(1, ctguard("check", "--kernel-log", "none", "--on-drops", "ok", "--warning", "0.1%").exit());
+        assertEquals(2, ctguard("check", "--kernel-log", "none", "--on-drops", "ok", "--warning", "0.1%", "--critical", "0.2%").exit());
+        Path config = Files.writeString(root.resolve("ctguard.yml"), "check:\n  warning: 0.1%\n");
+        assertEquals(1, ctguard("check", "--kernel-log", "none", "--on-drops", "ok", "--config", config.toString()).exit(),
+                "a config key under the option's other long name is read, not just accepted");
+    }
+
     @Test
     void anUnwritablePrometheusFileIsSaidAndTheVerdictStands() {
         Run run = ctguard("check", "--kernel-log", "none", "--prometheus-file", root.resolve("no/such/dir/ctguard.prom").toString());
