@@ -26,17 +26,20 @@ final class PrometheusRenderer {
         if (!u.unlimited()) {
             p.gauge("ctguard_conntrack_fill_ratio", "Entries divided by max.", u.fillRatio());
         }
-        p.gauge("ctguard_conntrack_entries_per_bucket", "Average chain length now.", u.entriesPerBucket());
+        // "entries per bucket" is the average hash chain length; a name ending in _bucket would read as a histogram's
+        p.gauge("ctguard_conntrack_chain_length", "Average hash chain length now: entries per bucket.", u.entriesPerBucket());
         if (!u.unlimited()) {
-            p.gauge("ctguard_conntrack_entries_per_bucket_at_max", "Average chain length at a full table.", u.entriesPerBucketAtMax());
+            p.gauge("ctguard_conntrack_chain_length_at_max", "Average hash chain length at a full table: max per bucket.", u.entriesPerBucketAtMax());
         }
         p.gauge("ctguard_conntrack_fullest_entries", "Entries of the fullest network namespace, this one included.", u.fullestCount());
         if (!u.unlimited()) {
             p.gauge("ctguard_conntrack_fullest_fill_ratio", "Fullest namespace's entries divided by max.", u.fullestFillRatio());
         }
         if (r.namespaces() != null) {
+            // stable labels: the namespace's inode and its /run/netns name, never a PID (it changes with the process)
             p.header("ctguard_netns_entries", "Entries of another network namespace with entries.", "gauge");
-            r.namespaces().forEach(n -> p.sample("ctguard_netns_entries{netns=\"" + label(n.label()) + "\"}", n.count()));
+            r.namespaces().forEach(n -> p.sample("ctguard_netns_entries{netns_inode=\"" + label(inode(n.id())) + "\",netns_name=\""
+                    + label(n.name() == null ? "" : n.name()) + "\"}", n.count()));
         }
         ConntrackStats s = r.stats();
         if (s != null) {
@@ -50,16 +53,21 @@ final class PrometheusRenderer {
         var m = r.memory();
         p.gauge("ctguard_memory_ram_bytes", "MemTotal.", m.ramBytes());
         p.gauge("ctguard_memory_entry_bytes", "Kernel memory per conntrack entry.", m.entryBytes());
-        p.gauge("ctguard_memory_table_bytes_now", "Kernel memory of the table now.", m.tableBytesNow());
+        p.gauge("ctguard_memory_table_now_bytes", "Kernel memory of the table now.", m.tableBytesNow());
         if (!m.unbounded()) {
-            p.gauge("ctguard_memory_table_bytes_at_max", "Kernel memory of the table at max.", m.tableBytesAtMax());
-            p.gauge("ctguard_memory_table_bytes_worst", "Kernel memory with every active namespace at max.", m.tableBytesWorst());
+            p.gauge("ctguard_memory_table_at_max_bytes", "Kernel memory of the table at max.", m.tableBytesAtMax());
+            p.gauge("ctguard_memory_table_worst_bytes", "Kernel memory with every active namespace at max.", m.tableBytesWorst());
         }
         p.gauge("ctguard_memory_budget_bytes", "Memory budget for the table at max.", m.budgetBytes());
         p.gauge("ctguard_memory_over_budget", "1 when one full table needs more than the budget (or max is unlimited).", m.overBudget() ? 1 : 0);
         p.gauge("ctguard_network_namespaces_active", "Network namespaces with entries, this one included.", m.activeNamespaces());
-        p.header("ctguard_tunable_value", "Current value of a conntrack tunable.", "gauge");
-        r.tunables().forEach((name, t) -> p.sample("ctguard_tunable_value{tunable=\"" + name + "\"}", t.after()));
+        // one unit per metric: max and buckets are above, the timeouts are seconds
+        p.header("ctguard_conntrack_timeout_seconds", "A conntrack timeout tunable's current value.", "gauge");
+        r.tunables().forEach((name, t) -> {
+            if (ctguard.core.Tunables.isTimeout(name)) {
+                p.sample("ctguard_conntrack_timeout_seconds{tunable=\"" + name + "\"}", t.after());
+            }
+        });
         p.header("ctguard_tunable_writable", "1 when this process can write the tunable.", "gauge");
         r.tunables().forEach((name, t) -> p.sample("ctguard_tunable_writable{tunable=\"" + name + "\"}", t.writable() ? 1 : 0));
         if (r.verdict() != null) {
@@ -71,7 +79,6 @@ final class PrometheusRenderer {
         return p.out.toString();
     }
 
-    /** A label value as the exposition format requires: backslash, double quote and newline escaped. */
     /**
      * What a failed run leaves in place of the figures: ctguard_up 0 with the error's exit code as a label and the
      * run's time, so that a node whose check fails is visible as such instead of keeping its last figures.
@@ -88,6 +95,13 @@ final class PrometheusRenderer {
         gauge("ctguard_last_run_timestamp_seconds", "When the last run ended, in seconds since the epoch.", now.getEpochSecond());
     }
 
+    /** The inode of net:[inode], the namespace's stable identity. */
+    private static String inode(String id) {
+        Long inode = ctguard.core.ProcFormats.netnsInode(id);
+        return inode == null ? id : inode.toString();
+    }
+
+    /** A label value as the exposition format requires: backslash, double quote and newline escaped. */
     static String label(String value) {
         return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }

@@ -413,6 +413,29 @@ class CliTest {
         assertTrue(Files.readString(textfile).contains("ctguard_up{error=\"64\"} 0\n"));
     }
 
+    /**
+     * Prometheus' naming conventions, as promtool checks them: counters end in _total, the unit comes last (bytes,
+     * seconds), no name ends in a histogram's suffix, one unit per metric, and labels that stay stable.
+     */
+    @Test
+    void prometheusNamesFollowTheConventions() {
+        for (List<String> command : List.of(List.of("status"), List.of("check", "--kernel-log", "none"))) {
+            String out = ctguard(Stream.concat(command.stream(), Stream.of("--prometheus")).toArray(String[]::new)).out();
+            List<String[]> types = out.lines().filter(l -> l.startsWith("# TYPE ")).map(l -> l.substring(7).split(" ")).toList();
+            assertFalse(types.isEmpty(), out);
+            for (String[] t : types) {
+                String name = t[0];
+                assertEquals(t[1].equals("counter"), name.endsWith("_total"), name + " " + t[1]);
+                assertFalse(name.matches(".*_(bucket|count|sum)$"), name + " reads as a histogram's or summary's series");
+                assertFalse(name.matches(".*_bytes_.*|.*_seconds_.*"), name + ": the unit comes last");
+                assertTrue(name.startsWith("ctguard_"), name);
+            }
+            assertFalse(out.contains("ctguard_tunable_value"), "one unit per metric");
+            assertTrue(out.contains("ctguard_conntrack_timeout_seconds{tunable=\"nf_conntrack_tcp_timeout_time_wait\"} 120\n"), out);
+            assertTrue(out.startsWith("# HELP ctguard_up "), out);
+        }
+    }
+
     /** The names monitoring users type: -w/--warning, -c/--critical (also as config file keys). */
     @Test
     void nagiosStyleThresholdFlagsAndConfigKeys() throws IOException {

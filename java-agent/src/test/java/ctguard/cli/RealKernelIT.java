@@ -232,6 +232,13 @@ class RealKernelIT {
             assertTrue(namedEntry != null && namedEntry.get("count").getAsLong() >= 40, list.toString());
             assertTrue(heldEntry != null && heldEntry.get("count").getAsLong() >= 40, list.toString());
             assertTrue(status.json().getAsJsonObject("memory").get("active_namespaces").getAsInt() >= 3);
+            // in Prometheus, each by its inode and its name as separate labels, never by a PID
+            String prom = ctguard("status", "--prometheus").out();
+            String namedInode = namedEntry.get("id").getAsString().replaceAll("\\D", "");
+            String heldInode = heldEntry.get("id").getAsString().replaceAll("\\D", "");
+            assertTrue(prom.contains("ctguard_netns_entries{netns_inode=\"" + namedInode + "\",netns_name=\"" + named + "\"} "), prom);
+            assertTrue(prom.contains("ctguard_netns_entries{netns_inode=\"" + heldInode + "\",netns_name=\"\"} "), prom);
+            assertFalse(prom.contains("pid"), "no PID in a label");
         } finally {
             holder.destroyForcibly();
         }
