@@ -322,7 +322,8 @@ public final class RemoteRead {
                 String content = read ? contents.getOrDefault(path, new StringBuilder()).toString() : null;
                 files.put(path, new RemoteFile(path, read, writable.get(path), mode, content));
             }
-            Namespaces others = new Namespaces(Map.copyOf(nsCounts), Map.copyOf(nsPids), Map.copyOf(nsNames));
+            // a count is null where it could not be read (otherNamespaces says so): no Map.copyOf, which refuses nulls
+            Namespaces others = new Namespaces(Collections.unmodifiableMap(nsCounts), Map.copyOf(nsPids), Map.copyOf(nsNames));
             KernelLogLines kernelLog = new KernelLogLines(logSource, logSource != null && logReadable, List.copyOf(logLines));
             return new RemoteRead(host, uid, netns, Collections.unmodifiableMap(files), others, kernelLog);
         }

@@ -88,6 +88,24 @@ class RemoteReadTest {
         assertTrue(remote.namespaces().isEmpty(), "namespaces are not scanned remotely");
     }
 
+    /**
+     * A process that exits between the script's ls and its read of /proc/PID/net/stat/nf_conntrack leaves its
+     * namespace without a count: that namespace is "could not read", never a crash of the whole host (it was an
+     * intermittent NullPointerException: Map.copyOf refuses the null count).
+     */
+    @Test
+    void aNamespaceWhoseCountCouldNotBeReadIsSaidNotACrash() {
+        String out = output(0, 1, "", "").replace(M + "end\n", M + "namespaces\n"
+                + M + "ns net:[4026532500] 4242 000003e8\n"
+                + M + "ns net:[4026532501] 4343\n"
+                + M + "end\n");
+        NodeState state = RemoteRead.parse("node", out, "", 0).toNodeState();
+        assertEquals(1, state.namespaces().size(), state.namespaces().toString());
+        assertEquals(1000, state.namespaces().get(0).count());
+        assertTrue(String.valueOf(state.namespacesNote()).contains("could not read the conntrack count of 1 namespace(s) on the node: pid 4343"),
+                String.valueOf(state.namespacesNote()));
+    }
+
     @Test
     void ofSlabinfoOnlyTheHeaderAndTheConntrackLineTravel() throws Exception {
         assumeTrue(Files.isReadable(Path.of("/proc/slabinfo")), "needs root to read /proc/slabinfo");
