@@ -1,5 +1,6 @@
 package ctguard.cli;
 
+import ctguard.core.CheckPolicy;
 import ctguard.core.ConntrackStats;
 import ctguard.core.FileChange;
 import ctguard.core.Memory;
@@ -10,6 +11,8 @@ import ctguard.core.Units;
 import ctguard.core.Usage;
 import ctguard.core.Verdict;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -108,17 +111,59 @@ final class TextRenderer {
         return out.toString();
     }
 
-    /** The first line a Nagios/Icinga plugin prints: status, summary, performance data. */
+    /**
+     * The first line a Nagios/Icinga plugin prints: status, summary, performance data. Never coloured: a monitoring
+     * system stores it verbatim. The perfdata are the values the verdict judged (the fullest namespace), each with
+     * the thresholds it was judged against ('label'=value[UOM];warn;crit;min;max).
+     */
     private void nagiosLine(Result r) {
         Verdict v = r.verdict();
-        Usage u = r.usage();
-        line("CONNTRACK %s - %s | entries=%d;;;0;%s fill=%s%%;;;0;100 entries_per_bucket=%s".formatted(
-                colors.status(v.status()), v.reasons().get(0).message(), u.count(), u.unlimited() ? "" : Long.toString(u.max()),
-                u.unlimited() ? "U" : String.format(Locale.ROOT, "%.2f", u.fillRatio() * 100), dec(u.entriesPerBucket())));
+        line("CONNTRACK %s - %s | %s".formatted(v.status(), v.reasons().get(0).message(), perfdata(r, v.policy())));
         for (Verdict.Reason reason : v.reasons().subList(1, v.reasons().size())) {
             line("  %s: %s".formatted(colors.status(reason.status()), reason.message()));
         }
         out.append('\n');
+    }
+
+    private static String perfdata(Result r, CheckPolicy policy) {
+        Usage u = r.usage();
+        List<String> p = new ArrayList<>();
+        if (u.unlimited()) {
+            p.add("fill=U");
+            p.add("entries=%d;;;0;".formatted(u.fullestCount()));
+        } else {
+            p.add("fill=%s%%;%s;%s;0;100".formatted(String.format(Locale.ROOT, "%.2f", u.fullestFillRatio() * 100),
+                    percent(policy.warnFill()), percent(policy.critFill())));
+            p.add("entries=%d;%d;%d;0;%d".formatted(u.fullestCount(), (long) Math.floor(u.max() * policy.warnFill()),
+                    (long) Math.floor(u.max() * policy.critFill()), u.max()));
+        }
+        String chain = decimal(policy.maxChain());
+        p.add("chain_length=%s;%s;;0;".formatted(dec(u.entriesPerBucket()), chain));
+        if (!u.unlimited()) {
+            p.add("chain_length_at_max=%s;%s;;0;".formatted(dec(u.entriesPerBucketAtMax()), chain));
+        }
+        ConntrackStats s = r.stats();
+        if (s != null) {
+            p.add("drop=%dc".formatted(s.drop()));
+            p.add("insert_failed=%dc".formatted(s.insertFailed()));
+            if (s.chainTooLong() != null) {
+                p.add("chain_too_long=%dc".formatted(s.chainTooLong()));
+            }
+        }
+        Memory m = r.memory();
+        if (m != null && !m.unbounded()) {
+            p.add("memory_at_max=%dB;%d;;0;".formatted(m.tableBytesAtMax(), m.budgetBytes()));
+        }
+        return String.join(" ", p);
+    }
+
+    /** A threshold in percent as perfdata wants it: 75, 12.5. */
+    private static String percent(double ratio) {
+        return decimal(ratio * 100);
+    }
+
+    private static String decimal(double v) {
+        return new java.math.BigDecimal(v).setScale(4, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
     }
 
     private void plan(Plan p) {

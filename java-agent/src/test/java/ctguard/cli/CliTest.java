@@ -436,6 +436,22 @@ class CliTest {
         }
     }
 
+    /**
+     * Perfdata gives the values the verdict judged (the fullest namespace) with the thresholds they were judged
+     * against: fill and entries with warn/crit, chain length now and at max against --max-chain, the loss
+     * counters as counters (c), memory at max in bytes against the budget.
+     */
+    @Test
+    void perfdataCarriesTheJudgedValuesAndTheirThresholds() {
+        Run run = ctguard("check", "--kernel-log", "none", "-w", "50%", "-c", "80%", "--max-chain", "6");
+        String perf = run.out().lines().findFirst().orElseThrow().split(" \\| ", 2)[1];
+        List<String> fields = List.of(perf.split(" "));
+        assertEquals(List.of("fill=0.38%;50;80;0;100", "entries=1000;131072;209715;0;262144", "chain_length=0.00;6;;0;",
+                "chain_length_at_max=1.00;6;;0;", "drop=41c", "insert_failed=3c", "chain_too_long=5c"), fields.subList(0, 7), perf);
+        assertTrue(fields.get(7).matches("memory_at_max=\\d+B;\\d+;;0;"), perf);
+        assertEquals(8, fields.size(), perf);
+    }
+
     /** The names monitoring users type: -w/--warning, -c/--critical (also as config file keys). */
     @Test
     void nagiosStyleThresholdFlagsAndConfigKeys() throws IOException {
