@@ -6,10 +6,10 @@ import ctguard.core.ExitCode;
 import ctguard.core.Printable;
 import ctguard.core.Result;
 import picocli.CommandLine;
-
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -109,10 +109,11 @@ public final class Cli {
     private static int usageError(CommandLine cmd, String[] args, String message, String hint) {
         String command = args.length > 0 && COMMANDS.containsKey(args[0]) ? args[0] : "ctguard";
         boolean json = java.util.Arrays.asList(args).contains("--json");
-        String metricsFile;
+        Path metricsFile;
         try {
-            metricsFile = ConfigFile.argument(args, "--prometheus-file");
-        } catch (CtguardException noValue) {
+            String given = ConfigFile.argument(args, "--prometheus-file");
+            metricsFile = given == null ? null : Path.of(given);
+        } catch (CtguardException | java.nio.file.InvalidPathException unusable) {
             metricsFile = null;
         }
         return fail(cmd, command, json, ExitCode.USAGE, message, null, hint, null, metricsFile);
@@ -125,8 +126,7 @@ public final class Cli {
         }
         boolean debug = leaf.hasMatchedOption("--debug");
         boolean json = leaf.hasMatchedOption("--json");
-        java.nio.file.Path metrics = leaf.hasMatchedOption("--prometheus-file") ? leaf.matchedOptionValue("--prometheus-file", null) : null;
-        String metricsFile = metrics == null ? null : metrics.toString();
+        Path metricsFile = leaf.hasMatchedOption("--prometheus-file") ? leaf.matchedOptionValue("--prometheus-file", null) : null;
         if (e instanceof CtguardException ce) {
             return fail(cmd, cmd.getCommandName(), json, ce.exitCode(), ce.getMessage(),
                     ce instanceof ActionFailedException failed ? failed.partialResult() : null, "", debug ? e : null, metricsFile);
@@ -145,7 +145,7 @@ public final class Cli {
      * ctguard_up 0, so that a failing check does not leave the last good figures in place.
      */
     private static int fail(CommandLine cmd, String command, boolean json, ExitCode code, String template, Result partial,
-                            String hint, Throwable trace, String metricsFile) {
+                            String hint, Throwable trace, Path metricsFile) {
         boolean plugin = command.equals("check");
         String message = Printable.of(Flags.render(template));
         if (json) {
@@ -156,7 +156,7 @@ public final class Cli {
         cmd.getOut().flush();
         PrintWriter err = cmd.getErr();
         if (plugin && metricsFile != null) {
-            TextfileMetrics.write(java.nio.file.Path.of(metricsFile), PrometheusRenderer.down(code, java.time.Instant.now()), err);
+            TextfileMetrics.write(metricsFile, PrometheusRenderer.down(code, java.time.Instant.now()), err);
         }
         // a usage error is the command line's, not the command's: "ctguard: ..." as picocli's own
         err.println((code == ExitCode.USAGE ? "ctguard: " : "ctguard " + command + ": ") + message + hint);

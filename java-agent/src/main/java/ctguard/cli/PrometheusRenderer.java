@@ -2,7 +2,9 @@ package ctguard.cli;
 
 import ctguard.core.ConntrackStats;
 import ctguard.core.ExitCode;
+import ctguard.core.ProcFormats;
 import ctguard.core.Result;
+import ctguard.core.Tunables;
 
 import java.time.Instant;
 
@@ -64,7 +66,7 @@ final class PrometheusRenderer {
         // one unit per metric: max and buckets are above, the timeouts are seconds
         p.header("ctguard_conntrack_timeout_seconds", "A conntrack timeout tunable's current value.", "gauge");
         r.tunables().forEach((name, t) -> {
-            if (ctguard.core.Tunables.isTimeout(name)) {
+            if (Tunables.isTimeout(name)) {
                 p.sample("ctguard_conntrack_timeout_seconds{tunable=\"" + name + "\"}", t.after());
             }
         });
@@ -97,7 +99,7 @@ final class PrometheusRenderer {
 
     /** The inode of net:[inode], the namespace's stable identity. */
     private static String inode(String id) {
-        Long inode = ctguard.core.ProcFormats.netnsInode(id);
+        Long inode = ProcFormats.netnsInode(id);
         return inode == null ? id : inode.toString();
     }
 

@@ -137,7 +137,7 @@ final class TextRenderer {
             p.add("entries=%d;%d;%d;0;%d".formatted(u.fullestCount(), (long) Math.floor(u.max() * policy.warnFill()),
                     (long) Math.floor(u.max() * policy.critFill()), u.max()));
         }
-        String chain = decimal(policy.maxChain());
+        String chain = Units.formatPlain(policy.maxChain(), 4);
         p.add("chain_length=%s;%s;;0;".formatted(dec(u.entriesPerBucket()), chain));
         if (!u.unlimited()) {
             p.add("chain_length_at_max=%s;%s;;0;".formatted(dec(u.entriesPerBucketAtMax()), chain));
@@ -159,11 +159,7 @@ final class TextRenderer {
 
     /** A threshold in percent as perfdata wants it: 75, 12.5. */
     private static String percent(double ratio) {
-        return decimal(ratio * 100);
-    }
-
-    private static String decimal(double v) {
-        return new java.math.BigDecimal(v).setScale(4, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
+        return Units.formatPlain(ratio * 100, 4);
     }
 
     private void plan(Plan p) {

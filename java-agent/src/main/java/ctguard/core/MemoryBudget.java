@@ -17,6 +17,6 @@ public record MemoryBudget(Double ratio, Long bytes) {
     }
 
     public String describe() {
-        return bytes != null ? Units.formatBytes(bytes) : new java.math.BigDecimal(ratio * 100).setScale(3, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString() + "% of RAM";
+        return bytes != null ? Units.formatBytes(bytes) : Units.formatPlain(ratio * 100, 3) + "% of RAM";
     }
 }

@@ -105,6 +105,11 @@ public final class Units {
         return value;
     }
 
+    /** A number in its shortest plain form, at most {@code decimals} places: 75, 12.5, 0.001. */
+    public static String formatPlain(double value, int decimals) {
+        return new BigDecimal(value).setScale(decimals, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
+    }
+
     public static String formatBytes(long bytes) {
         String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
         double v = bytes;

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 /**
  * Reads a node's conntrack files in one remote shell run and judges them with the local code: the
  * {@link #SCRIPT} prints every file {@link ProcfsKernel} reads, with its mode and whether the remote user
- * may write it; {@link #parse} checks and collects that output; {@link #toNodeState} hands those files to
+ * may write it; {@link Parser} checks and collects that output as it arrives; {@link #toNodeState} hands those files to
  * {@link ProcfsKernel#read(NodeFiles)}, which judges them exactly as a local run judges /.
  *
  * <p>The script is POSIX sh (dash, bash, busybox ash) and forks about a dozen processes whatever the number
@@ -155,15 +155,6 @@ public final class RemoteRead {
 
     static String shellQuote(String s) {
         return "'" + s.replace("'", "'\\''") + "'";
-    }
-
-    /** Checks and collects the script's whole output at once (what {@link Parser} does as it arrives). */
-    public static RemoteRead parse(String host, String stdout, String stderr, int exitStatus) {
-        Parser parser = new Parser(host, false);
-        for (String line : stdout.split("\n", -1)) {
-            parser.line(line);
-        }
-        return parser.finish(stderr, exitStatus);
     }
 
     /**

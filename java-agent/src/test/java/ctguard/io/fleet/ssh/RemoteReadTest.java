@@ -56,7 +56,7 @@ class RemoteReadTest {
 
     private static NodeState readWith(String shell, Path root) throws IOException, InterruptedException {
         String[] r = runScript(shell, root);
-        return RemoteRead.parse("node", r[0], r[1], Integer.parseInt(r[2])).toNodeState();
+        return parse("node", r[0], r[1], Integer.parseInt(r[2])).toNodeState();
     }
 
     // --- the real script ------------------------------------------------------------------------------
@@ -99,7 +99,7 @@ class RemoteReadTest {
                 + M + "ns net:[4026532500] 4242 000003e8\n"
                 + M + "ns net:[4026532501] 4343\n"
                 + M + "end\n");
-        NodeState state = RemoteRead.parse("node", out, "", 0).toNodeState();
+        NodeState state = parse("node", out, "", 0).toNodeState();
         assertEquals(1, state.namespaces().size(), state.namespaces().toString());
         assertEquals(1000, state.namespaces().get(0).count());
         assertTrue(String.valueOf(state.namespacesNote()).contains("could not read the conntrack count of 1 namespace(s) on the node: pid 4343"),
@@ -110,7 +110,7 @@ class RemoteReadTest {
     void ofSlabinfoOnlyTheHeaderAndTheConntrackLineTravel() throws Exception {
         assumeTrue(Files.isReadable(Path.of("/proc/slabinfo")), "needs root to read /proc/slabinfo");
         String[] r = runScript("sh", null);
-        String sent = RemoteRead.parse("node", r[0], r[1], 0).files().get("proc/slabinfo").content();
+        String sent = parse("node", r[0], r[1], 0).files().get("proc/slabinfo").content();
         long lines = Files.readAllLines(Path.of("/proc/slabinfo")).size();
 
         assertTrue(lines > 10, "this kernel's slabinfo has " + lines + " lines");
@@ -171,7 +171,7 @@ class RemoteReadTest {
 
     @Test
     void parsesTheOutputAndIgnoresNoiseBeforeTheBeginMarker() {
-        RemoteRead r = RemoteRead.parse("node", output(0, 1, "", ""), "", 0);
+        RemoteRead r = parse("node", output(0, 1, "", ""), "", 0);
         assertEquals(0, r.uid());
         assertEquals("net:[4026531833]", r.netnsLink());
         assertEquals("MemTotal:        2048 kB\nMemFree:          512 kB\n", r.files().get("proc/meminfo").content());
@@ -189,7 +189,7 @@ class RemoteReadTest {
 
     @Test
     void aNonRootUserCannotWriteWhatTheModeAllows() {
-        NodeState s = RemoteRead.parse("node", output(1000, 0, "", ""), "", 0).toNodeState();
+        NodeState s = parse("node", output(1000, 0, "", ""), "", 0).toNodeState();
         for (String name : new String[]{Tunables.MAX, Tunables.BUCKETS, Tunables.TIME_WAIT}) {
             TunableState t = s.tunable(name);
             assertFalse(t.writable(), name);
@@ -200,14 +200,14 @@ class RemoteReadTest {
 
     @Test
     void rootFacingAReadOnlyProcSysIsTheReadOnlyFileSystemReason() {
-        NodeState s = RemoteRead.parse("node", output(0, 0, "", ""), "", 0).toNodeState();
+        NodeState s = parse("node", output(0, 0, "", ""), "", 0).toNodeState();
         assertEquals("read-only file system: /proc/sys/net/netfilter is mounted read-only (as in many containers)", s.tunable(Tunables.MAX).reason());
     }
 
     @Test
     void aFileGrepCouldNotReadIsAbsent() {
         String extra = M + "file 1 0 proc/slabinfo\n";
-        RemoteRead r = RemoteRead.parse("node", output(0, 1, extra, ""), "grep: proc/slabinfo: Permission denied\n", 2);
+        RemoteRead r = parse("node", output(0, 1, extra, ""), "grep: proc/slabinfo: Permission denied\n", 2);
         assertFalse(r.files().get("proc/slabinfo").readable());
         assertNull(r.files().get("proc/slabinfo").content());
     }
@@ -215,7 +215,7 @@ class RemoteReadTest {
     @Test
     void anEmptyReadableFileIsPresentAndEmpty() {
         String extra = M + "file 1 0 proc/sys/kernel/dmesg_restrict\n";
-        assertEquals("", RemoteRead.parse("node", output(0, 1, extra, ""), "", 0).files().get("proc/sys/kernel/dmesg_restrict").content());
+        assertEquals("", parse("node", output(0, 1, extra, ""), "", 0).files().get("proc/sys/kernel/dmesg_restrict").content());
     }
 
     @Test
@@ -227,7 +227,7 @@ class RemoteReadTest {
                         + "-r--r--r-- 1 root root 0 Nov 26 09:43 proc/meminfo\n"
                         + "-rw-r--r--. 1 root root 0 Nov 26 09:43 proc/sys/net/netfilter/nf_conntrack_max\n"
                         + M + "data\n");
-        RemoteRead r = RemoteRead.parse("node", out, "", 0);
+        RemoteRead r = parse("node", out, "", 0);
         assertEquals(0444, r.files().get("proc/meminfo").mode());
         assertEquals(0644, r.files().get("proc/sys/net/netfilter/nf_conntrack_max").mode());
         assertNull(r.files().get("proc/sys/net/netfilter/nf_conntrack_count").mode(), "neither stat nor ls: judged by test -w");
@@ -238,19 +238,19 @@ class RemoteReadTest {
     void pathsOutsideTheExpectedFilesAreRejected() {
         for (String evil : new String[]{"../../etc/cron.d/x", "proc/sys/net/netfilter/../../../../etc/passwd", "/etc/passwd", "proc/self/environ"}) {
             String out = output(0, 1, M + "file 1 1 " + evil + "\n", "");
-            SshException e = assertThrows(SshException.class, () -> RemoteRead.parse("node", out, "", 0), evil);
+            SshException e = assertThrows(SshException.class, () -> parse("node", out, "", 0), evil);
             assertEquals(SshException.Kind.BAD_OUTPUT, e.kind());
             assertTrue(e.getMessage().contains("unexpected path"), e.getMessage());
         }
         SshException data = assertThrows(SshException.class,
-                () -> RemoteRead.parse("node", output(0, 1, "", "proc/kcore:secret\n"), "", 0));
+                () -> parse("node", output(0, 1, "", "proc/kcore:secret\n"), "", 0));
         assertTrue(data.getMessage().contains("unexpected data line"), data.getMessage());
     }
 
     @Test
     void truncatedOutputIsRejected() {
         String out = output(0, 1, "", "");
-        SshException e = assertThrows(SshException.class, () -> RemoteRead.parse("node", out.substring(0, out.length() - 20), "", 0));
+        SshException e = assertThrows(SshException.class, () -> parse("node", out.substring(0, out.length() - 20), "", 0));
         assertEquals(SshException.Kind.BAD_OUTPUT, e.kind());
         assertTrue(e.getMessage().contains("truncated"), e.getMessage());
     }
@@ -258,9 +258,18 @@ class RemoteReadTest {
     @Test
     void noScriptOutputSaysWhatTheNodeSaid() {
         SshException e = assertThrows(SshException.class,
-                () -> RemoteRead.parse("node", "", "This account is currently not available.\n", 1));
+                () -> parse("node", "", "This account is currently not available.\n", 1));
         assertEquals(SshException.Kind.COMMAND_FAILED, e.kind());
         assertEquals("no ctguard output from node (remote exit status 1): This account is currently not available.", e.getMessage());
+    }
+
+    /** The script's whole output, fed to the parser as SshNodeReader feeds it line by line. */
+    private static RemoteRead parse(String host, String stdout, String stderr, int exitStatus) {
+        RemoteRead.Parser parser = new RemoteRead.Parser(host, false);
+        for (String line : stdout.split("\n", -1)) {
+            parser.line(line);
+        }
+        return parser.finish(stderr, exitStatus);
     }
 
     private static String agentAnswer(boolean asked, String stdout) {
