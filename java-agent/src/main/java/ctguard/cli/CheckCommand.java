@@ -68,6 +68,10 @@ final class CheckCommand implements Callable<Integer> {
     @Mixin
     BudgetOption budget;
 
+    @Option(names = {"-v", "--verbose"}, description = "Long output: after the status line and its reasons, the detail behind them "
+            + "(usage, buckets, memory, counters, kernel log, tunables, and why anything was not read).")
+    boolean verbose;
+
     @Option(names = {"-t", "--timeout"}, paramLabel = "DURATION", converter = Converters.PositiveDuration.class,
             description = "Bound the whole check (a monitoring system's plugin timeout): past it, UNKNOWN (exit 3). Default: none.")
     Duration timeout;
@@ -78,7 +82,7 @@ final class CheckCommand implements Callable<Integer> {
         Wiring wiring = new Wiring(common);
         Check check = new Check(wiring.kernel(), wiring.kernelLog(kernelLog), wiring.counterHistory(counterCache), Waiter.SYSTEM);
         Result result = timeout == null ? check.run(options) : within(timeout, () -> check.run(options));
-        output.print(result, prometheus);
+        output.print(result, prometheus, verbose);
         if (prometheusFile != null) {
             TextfileMetrics.write(prometheusFile, PrometheusRenderer.render(result, java.time.Instant.now()), spec.commandLine().getErr());
         }

@@ -230,6 +230,9 @@ final class JsonRenderer {
             reasons.add(j);
         }
         o.add("reasons", reasons);
+        JsonArray notRead = new JsonArray();
+        v.notRead().forEach(notRead::add);
+        o.add("not_read", notRead);
         return o;
     }
 

@@ -16,6 +16,11 @@ public final class Output {
     CommandSpec spec;
 
     void print(Result result, boolean prometheus) {
+        print(result, prometheus, true);
+    }
+
+    /** @param detail false for a check's brief text: the status line and its further reasons only */
+    void print(Result result, boolean prometheus, boolean detail) {
         if (json && prometheus) {
             throw ctguard.core.CtguardException.usage("--json and --prometheus cannot be used together");
         }
@@ -25,7 +30,7 @@ public final class Output {
         } else if (prometheus) {
             out.print(PrometheusRenderer.render(result, java.time.Instant.now()));
         } else {
-            out.print(new TextRenderer(Colors.forTerminal()).render(result));
+            out.print(new TextRenderer(Colors.forTerminal()).render(result, detail));
         }
         out.flush();
     }

@@ -25,9 +25,14 @@ final class TextRenderer {
         this.colors = colors;
     }
 
-    String render(Result r) {
+    /** @param detail false for a check's brief output: the status line and its further reasons only */
+    String render(Result r, boolean detail) {
         if (r.verdict() != null) {
             nagiosLine(r);
+            if (!detail) {
+                return out.toString();
+            }
+            out.append('\n');
         }
         if (r.host() != null) {
             String state = r.action().equals("status") || r.action().equals("check") || r.action().equals("plan") ? ""
@@ -118,11 +123,11 @@ final class TextRenderer {
      */
     private void nagiosLine(Result r) {
         Verdict v = r.verdict();
-        line("CONNTRACK %s - %s | %s".formatted(v.status(), v.reasons().get(0).message(), perfdata(r, v.policy())));
+        String notRead = v.notRead().isEmpty() ? "" : "; not read: " + String.join(", ", v.notRead()) + "; -v says why";
+        line("CONNTRACK %s - %s%s | %s".formatted(v.status(), v.reasons().get(0).message(), notRead, perfdata(r, v.policy())));
         for (Verdict.Reason reason : v.reasons().subList(1, v.reasons().size())) {
-            line("  %s: %s".formatted(colors.status(reason.status()), reason.message()));
+            line("  %s: %s".formatted(reason.status(), reason.message()));
         }
-        out.append('\n');
     }
 
     private static String perfdata(Result r, CheckPolicy policy) {

@@ -38,14 +38,43 @@ public final class Check {
         } else if (scan.note() != null) {
             result.warnings.add("kernel log: " + scan.note());
         }
-        result.statsIncrease = increase(node, options.since(), result);
-        result.verdict = Checker.judge(node, scan, options.policy(), options.budget(), result.statsIncrease);
+        Baseline baseline = increase(node, options.since(), result);
+        result.statsIncrease = baseline.increase();
+        result.verdict = Checker.judge(node, scan, options.policy(), options.budget(), result.statsIncrease)
+                .withNotRead(notRead(node, scan, baseline.kept()));
         return result.build();
     }
 
-    private CounterIncrease increase(NodeState node, Duration window, Result.Builder result) {
+    /**
+     * The sources a monitoring user's check could not read, for its status line. A kernel log the operator
+     * turned off (source none) is a choice, not a gap.
+     */
+    private static java.util.List<String> notRead(NodeState node, LogScan scan, boolean baselineKept) {
+        java.util.List<String> sources = new java.util.ArrayList<>();
+        if (!scan.readable() && !scan.source().equals("none")) {
+            sources.add("kernel log");
+        }
         if (node.stats() == null) {
-            return null;
+            sources.add("conntrack counters");
+        } else if (!baselineKept) {
+            sources.add("counter baseline (drops judged since boot)");
+        }
+        if (node.namespacesNote() != null) {
+            sources.add("other namespaces");
+        }
+        if (node.entrySize().assumed()) {
+            sources.add("slab (entry size assumed)");
+        }
+        return sources;
+    }
+
+    /** @param kept false when the history refused this sample, so the counters are judged since boot */
+    private record Baseline(CounterIncrease increase, boolean kept) {
+    }
+
+    private Baseline increase(NodeState node, Duration window, Result.Builder result) {
+        if (node.stats() == null) {
+            return new Baseline(null, true);
         }
         CounterSample now = new CounterSample(node.bootId(), node.netns(), clock.now(), node.stats());
         Optional<CounterSample> baseline = counters.last();
@@ -54,9 +83,9 @@ public final class Check {
             String problem = counters.record(now);
             if (problem != null) {
                 result.warnings.add("counter history %s not kept (%s): drops are judged since boot".formatted(counters.location(), problem));
-                return null;
+                return new Baseline(null, false);
             }
         }
-        return increase;
+        return new Baseline(increase, true);
     }
 }

@@ -59,7 +59,7 @@ public final class Checker {
         if (reasons.isEmpty()) {
             reasons.add(new Verdict.Reason(Status.OK, "headroom", fill + ", " + decimal(usage.entriesPerBucket()) + " entries per bucket"));
         }
-        return new Verdict(status, List.copyOf(reasons), policy);
+        return new Verdict(status, reasons, policy, List.of());
     }
 
     /** What tune would set here with the default targets and this budget. */

@@ -38,9 +38,15 @@ final class NetnsScanner {
         java.util.concurrent.atomic.AtomicInteger unreadable = new java.util.concurrent.atomic.AtomicInteger();
         try (Stream<Path> procs = Files.list(root.resolve("proc"))) {
             procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
-                Long inode = inode(p.resolve("ns/net"));
-                if (inode == null && Files.exists(p)) {
+                Long inode;
+                try {
+                    inode = ProcFormats.netnsInode(Files.readSymbolicLink(p.resolve("ns/net")).toString());
+                } catch (java.nio.file.AccessDeniedException e) {
                     unreadable.incrementAndGet();
+                    inode = null;
+                } catch (IOException | UnsupportedOperationException e) {
+                    // gone since the listing, or a zombie (no namespace links): nothing to count
+                    inode = null;
                 }
                 if (inode != null && !inode.equals(ownInode)) {
                     pidByInode.putIfAbsent(inode, Integer.parseInt(p.getFileName().toString()));
@@ -78,9 +84,17 @@ final class NetnsScanner {
             });
         }
         found.sort(Comparator.comparingLong(NetnsUsage::count).reversed());
-        String note = problems.isEmpty() ? null
-                : "could not read the conntrack count of " + problems.size() + " namespace(s): " + String.join(", ", problems.subList(0, Math.min(5, problems.size())))
-                + (pidless.isEmpty() ? " (is /proc/net/stat/nf_conntrack present?)" : " (needs root and 'ip' from iproute2)");
+        List<String> notes = new ArrayList<>();
+        if (unreadable.get() > 0) {
+            // a monitoring user may not see other users' processes' namespaces (ptrace access mode)
+            notes.add("the network namespace of %d process%s could not be read (needs root, as uid %d)"
+                    .formatted(unreadable.get(), unreadable.get() == 1 ? "" : "es", Processes.uid()));
+        }
+        if (!problems.isEmpty()) {
+            notes.add("could not read the conntrack count of " + problems.size() + " namespace(s): " + String.join(", ", problems.subList(0, Math.min(5, problems.size())))
+                    + (pidless.isEmpty() ? " (is /proc/net/stat/nf_conntrack present?)" : " (needs root and 'ip' from iproute2)"));
+        }
+        String note = notes.isEmpty() ? null : String.join("; ", notes);
         Set<Long> live = new HashSet<>(pidByInode.keySet());
         live.addAll(nameByInode.keySet());
         // only root on the real /proc sees every process's namespace
@@ -141,13 +155,6 @@ final class NetnsScanner {
         return counts;
     }
 
-    private static Long inode(Path link) {
-        try {
-            return ProcFormats.netnsInode(Files.readSymbolicLink(link).toString());
-        } catch (IOException | UnsupportedOperationException e) {
-            return null;
-        }
-    }
 
     /** That namespace's count, or null when its stat file is unreadable or has no entries column. */
     private static Long entries(Path stat) {

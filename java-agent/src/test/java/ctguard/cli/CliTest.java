@@ -609,6 +609,40 @@ class CliTest {
         assertEquals(3, ctguard("check", "--counter-cache", "relative.json").exit());
     }
 
+    /** A monitoring user's check names on its status line what it could not read, and JSON lists it. */
+    @Test
+    void whatCouldNotBeReadIsOnTheStatusLine() throws IOException {
+        assertFalse(ctguard("check", "--kernel-log", "none").out().lines().findFirst().orElseThrow().contains("not read"));
+        Files.createDirectories(root.resolve("ro"));
+        write("ro/cache", "");
+        Run run = ctguard("check", "--kernel-log", "none", "--counter-cache", "/ro/cache/counters.json");
+        String status = run.out().lines().findFirst().orElseThrow().split(" \\| ", 2)[0];
+        assertTrue(status.endsWith("; not read: counter baseline (drops judged since boot); -v says why"), status);
+        Run json = ctguard("check", "--json", "--kernel-log", root.resolve("absent.log").toString(), "--counter-cache", "/ro/cache/counters.json");
+        assertEquals("[\"kernel log\",\"counter baseline (drops judged since boot)\"]",
+                json.json().getAsJsonObject("verdict").get("not_read").toString(), json.out());
+    }
+
+    /**
+     * Nagios long output: without -v the status line and one line per further reason (what Nagios shows and
+     * notifies); -v adds the detail (usage, buckets, memory, counters, kernel log, tunables, warnings).
+     */
+    @Test
+    void checkPrintsTheDetailOnlyWithVerbose() {
+        Run brief = ctguard("check", "--kernel-log", "none");
+        List<String> lines = brief.out().lines().toList();
+        assertTrue(lines.get(0).startsWith("CONNTRACK WARNING - "), brief.out());
+        assertTrue(lines.stream().skip(1).allMatch(l -> l.startsWith("  WARNING: ") || l.startsWith("  CRITICAL: ")), brief.out());
+        assertFalse(brief.out().contains("usage "), brief.out());
+        for (String verbose : List.of("-v", "--verbose")) {
+            Run run = ctguard("check", "--kernel-log", "none", verbose);
+            assertTrue(run.out().startsWith("CONNTRACK "), "the status line comes first: " + run.out());
+            assertTrue(run.out().contains("\nusage ") && run.out().contains("\ncounters ") && run.out().contains("nf_conntrack_max"), run.out());
+        }
+        assertFalse(ctguard("status").out().startsWith("CONNTRACK"), "status is not a check");
+        assertTrue(ctguard("status").out().contains("\nusage "), "status always gives the detail");
+    }
+
     /** A second state dir must not take a second snapshot: it would record prepare's raised values as original. */
     @Test
     void oneSnapshotPerNodeWhateverTheStateDir() throws IOException {

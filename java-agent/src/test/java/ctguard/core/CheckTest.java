@@ -99,4 +99,36 @@ class CheckTest {
         assertEquals(Status.WARNING, r.verdict().status());
         assertTrue(r.warnings().stream().anyMatch(w -> w.contains("/state/counters.json not kept (permission denied)")), r.warnings().toString());
     }
+
+    @Test
+    void whatANonRootUserCannotReadIsNamedInTheVerdictAndNothingWhenAllWasRead() {
+        FakeNode node = new FakeNode();
+        MemoryHistory history = new MemoryHistory();
+        assertEquals(java.util.List.of(), check(node, history).verdict().notRead());
+
+        history.refuse = "cannot write /var/lib/conntrack-guard: permission denied";
+        node.namespacesNote = "12 processes' network namespaces are not readable (needs root)";
+        node.slabUnreadable = true;
+        node.stats = null;
+        KernelLog restricted = since -> LogScan.unreadable("dmesg", since.toSeconds(), "dmesg failed: Operation not permitted");
+        Result r = new Check(node, restricted, history, node).run(HOUR);
+        assertEquals(java.util.List.of("kernel log", "conntrack counters", "other namespaces", "slab (entry size assumed)"),
+                r.verdict().notRead());
+        assertEquals(Status.OK, r.verdict().status(), "what was not read is said, not judged");
+    }
+
+    @Test
+    void aKernelLogTheOperatorTurnedOffIsNotReportedAsUnread() {
+        FakeNode node = new FakeNode();
+        KernelLog off = since -> LogScan.unreadable("none", since.toSeconds(), "kernel log not searched (--kernel-log none)");
+        assertEquals(java.util.List.of(), new Check(node, off, new MemoryHistory(), node).run(HOUR).verdict().notRead());
+    }
+
+    @Test
+    void anUnkeptBaselineIsUnreadWhenTheCountersThemselvesWereRead() {
+        FakeNode node = new FakeNode();
+        MemoryHistory history = new MemoryHistory();
+        history.refuse = "permission denied";
+        assertEquals(java.util.List.of("counter baseline (drops judged since boot)"), check(node, history).verdict().notRead());
+    }
 }

@@ -20,6 +20,10 @@ final class FakeNode implements Kernel, SnapshotStore, NodeLock, Waiter {
     long ramBytes = 64L << 30;
     long entryBytes = 256;
     ConntrackStats stats = new ConntrackStats(0L, 0L, 0L, 0L, 0L, 0L);
+    /** Why the other namespaces may be incomplete, or null. */
+    String namespacesNote;
+    /** The nf_conntrack slab could not be read (as a non-root user), so the entry size is assumed. */
+    boolean slabUnreadable;
     String bootId = "2f0e7a8c-5f43-4b59-9d3a-1c2b3d4e5f60";
     Snapshot stored;
     /** A live snapshot of this node in another state dir, or null. */
@@ -46,8 +50,9 @@ final class FakeNode implements Kernel, SnapshotStore, NodeLock, Waiter {
         values.forEach((name, v) -> tunables.put(name, new TunableState(name, v, !readOnly.contains(name),
                 readOnly.contains(name) ? "global limit: read-only outside the initial network namespace" : null)));
         return new NodeState("node1", "6.18.0", count, tunables, values.get(Tunables.BUCKETS),
-                stats, null, ramBytes, EntrySize.of(entryBytes, "test", false), true,
-                "net:[4026531833]", true, List.copyOf(others), null, NetnsDirectory.UNKNOWN, bootId);
+                stats, stats == null ? "statistics not readable" : null, ramBytes,
+                EntrySize.of(slabUnreadable ? null : entryBytes, "test", false), true,
+                "net:[4026531833]", true, List.copyOf(others), namespacesNote, NetnsDirectory.UNKNOWN, bootId);
     }
 
     @Override

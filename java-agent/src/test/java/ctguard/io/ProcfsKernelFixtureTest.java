@@ -217,6 +217,15 @@ class ProcfsKernelFixtureTest {
         assertEquals("read-only on this kernel (mode 0444)", max.reason());
     }
 
+    @Test
+    void aProcessThatVanishedOrIsAZombieDoesNotMakeTheNamespaceListIncomplete() throws IOException {
+        // a zombie has no namespace links (ENOENT); only a refused read (a monitoring user: EACCES) is a gap,
+        // which tests/monitoring checks as a real non-root user
+        Fixtures.copy(Fixtures.LINUX_6_18, root);
+        Files.createDirectories(root.resolve("proc/4242/ns"));
+        assertNull(new ProcfsKernel(root).read().namespacesNote());
+    }
+
     // --- failures and writes ---------------------------------------------------------------------
 
     @Test
