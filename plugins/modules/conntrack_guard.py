@@ -468,6 +468,9 @@ verdict:
     - C(code) is one of C(fill), C(chain_length), C(chain_length_at_max), C(table_full_log), C(drops),
       C(chain_too_long) (the kernel refused inserts into over-long chains), C(over_budget) (one full table
       needs more than O(memory_budget)), C(unlimited) (max is 0) and C(headroom) (the OK summary).
+    - C(not_read) lists what the check could not read (C(kernel log), C(conntrack counters), C(counter baseline
+      (drops judged since boot)), C(other namespaces), C(slab (entry size assumed))), for an agent run without
+      root; empty when it read everything. What was not read is not judged.
   returned: when the agent ran successfully
   type: dict
   sample:
@@ -479,6 +482,7 @@ verdict:
         message: >-
           drop counters rose since boot (no earlier check of this boot to compare with):
           drop=41 early_drop=3 insert_failed=3
+    not_read: []
 kernel_log:
   description:
     - V(check) only, the kernel log search for C(table full, dropping packet), C(readable), C(source),

@@ -139,7 +139,7 @@ public final class Cli {
      * The one place where a failure becomes output and an exit code: one line on stderr ({@code hint}, the
      * pointer to --help, only there), the JSON error object on stdout when --json was asked for, and the
      * error's sysexits code. check is a monitoring plugin, so by the Nagios plugin guidelines any error of it
-     * is UNKNOWN (3) with one status line on stdout, {@code CONNTRACK UNKNOWN - what happened; what to do}
+     * is UNKNOWN (3) with one status line on stdout, {@code CONNTRACK UNKNOWN - what happened - what to do}
      * (Nagios shows a code outside 0-3 as an out-of-bounds CRITICAL and drops stderr); its JSON says
      * exit_code 3 and keeps the error's own code as sysexit; its --prometheus-file ({@code metricsFile}) gets
      * ctguard_up 0, so that a failing check does not leave the last good figures in place.
@@ -151,7 +151,7 @@ public final class Cli {
         if (json) {
             cmd.getOut().println(JsonRenderer.error(command, partial, plugin ? ExitCode.UNKNOWN : code, plugin ? code : null, template));
         } else if (plugin) {
-            cmd.getOut().println("CONNTRACK UNKNOWN - " + message.replace('\n', ' '));
+            cmd.getOut().println(StatusLine.of("UNKNOWN", message, ""));
         }
         cmd.getOut().flush();
         PrintWriter err = cmd.getErr();

@@ -117,14 +117,14 @@ final class TextRenderer {
     }
 
     /**
-     * The first line a Nagios/Icinga plugin prints: status, summary, performance data. Never coloured: a monitoring
-     * system stores it verbatim. The perfdata are the values the verdict judged (the fullest namespace), each with
-     * the thresholds it was judged against ('label'=value[UOM];warn;crit;min;max).
+     * The first line a Nagios/Icinga plugin prints: status, summary, performance data, and the further reasons
+     * below it. The perfdata are the values the verdict judged (the fullest namespace), each with the thresholds
+     * it was judged against ('label'=value[UOM];warn;crit;min;max).
      */
     private void nagiosLine(Result r) {
         Verdict v = r.verdict();
-        String notRead = v.notRead().isEmpty() ? "" : "; not read: " + String.join(", ", v.notRead()) + "; -v says why";
-        line("CONNTRACK %s - %s%s | %s".formatted(v.status(), v.reasons().get(0).message(), notRead, perfdata(r, v.policy())));
+        String notRead = v.notRead().isEmpty() ? "" : " - not read: " + String.join(", ", v.notRead()) + " - see -v";
+        line(StatusLine.of(v.status().name(), v.reasons().get(0).message() + notRead, perfdata(r, v.policy())));
         for (Verdict.Reason reason : v.reasons().subList(1, v.reasons().size())) {
             line("  %s: %s".formatted(reason.status(), reason.message()));
         }

@@ -617,7 +617,7 @@ class CliTest {
         write("ro/cache", "");
         Run run = ctguard("check", "--kernel-log", "none", "--counter-cache", "/ro/cache/counters.json");
         String status = run.out().lines().findFirst().orElseThrow().split(" \\| ", 2)[0];
-        assertTrue(status.endsWith("; not read: counter baseline (drops judged since boot); -v says why"), status);
+        assertTrue(status.endsWith(" - not read: counter baseline (drops judged since boot) - see -v"), status);
         Run json = ctguard("check", "--json", "--kernel-log", root.resolve("absent.log").toString(), "--counter-cache", "/ro/cache/counters.json");
         assertEquals("[\"kernel log\",\"counter baseline (drops judged since boot)\"]",
                 json.json().getAsJsonObject("verdict").get("not_read").toString(), json.out());
@@ -641,6 +641,26 @@ class CliTest {
         }
         assertFalse(ctguard("status").out().startsWith("CONNTRACK"), "status is not a check");
         assertTrue(ctguard("status").out().contains("\nusage "), "status always gives the detail");
+    }
+
+    /**
+     * Nagios turns every ';' of a status line (before the perfdata) into ':', its own field separator: the
+     * status line must carry none, for verdicts and errors alike, whatever the messages say.
+     */
+    @Test
+    void statusLinesCarryNoSemicolons() throws IOException {
+        write("proc/sys/net/netfilter/nf_conntrack_max", "0\n");
+        Files.createDirectories(root.resolve("ro"));
+        write("ro/cache", "");
+        Run unlimited = ctguard("check", "--kernel-log", "none", "--counter-cache", "/ro/cache/counters.json");
+        Run failed = ctguard("check", "--root", root.resolve("nothing-here").toString());
+        for (Run run : List.of(unlimited, failed)) {
+            String status = run.out().lines().findFirst().orElseThrow().split(" \\| ", 2)[0];
+            assertTrue(status.startsWith("CONNTRACK "), status);
+            assertFalse(status.contains(";"), status);
+        }
+        assertTrue(unlimited.out().contains("nf_conntrack_max is 0: the kernel sets no limit"), unlimited.out());
+        assertTrue(unlimited.out().contains("not read: counter baseline"), unlimited.out());
     }
 
     /** A second state dir must not take a second snapshot: it would record prepare's raised values as original. */
