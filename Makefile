@@ -11,7 +11,7 @@ VENV_READY := $(VENV)/.installed
 ANSIBLE_ENV := PATH=$(CURDIR)/$(VENV)/bin:$$PATH ANSIBLE_CONFIG=$(CURDIR)/ansible.cfg
 ARGS ?=
 
-.PHONY: run build dist dist-test collection sanity test test-java test-module lint molecule adhoc reproduce faults deps venv bench clean
+.PHONY: run build dist dist-test collection sanity test test-java test-module lint monitoring molecule adhoc reproduce faults deps venv bench clean
 
 ## run: build the agent if needed and check this node's conntrack headroom (exit code = Nagios verdict)
 run: $(JAR)
@@ -45,7 +45,7 @@ sanity:
 
 ## test: every test: Java unit and real-kernel integration tests, the module's tests, lint, the
 ## documented ad hoc command, the molecule scenarios on the real kernel, and the node bundle and packages
-test: test-java test-module lint sanity adhoc molecule reproduce faults dist-test
+test: test-java test-module lint sanity monitoring adhoc molecule reproduce faults dist-test
 
 # not quiet: the Surefire and Failsafe summaries are the record of what ran
 # the venv first: the inventory tests compare the YAML reader with the real ansible-inventory
@@ -58,6 +58,12 @@ test-module: $(VENV_READY) $(JAR)
 lint: $(VENV_READY)
 	$(ANSIBLE_ENV) yamllint -s .
 	$(ANSIBLE_ENV) ansible-lint
+
+## monitoring: the files of monitoring/ loaded by the real tools: promtool (metrics, rules and their unit
+## tests), Nagios Core running the command definitions, Icinga 2, visudo, NRPE, a non-root check
+## (tests/monitoring/run.sh; read-only for the kernel)
+monitoring: $(JAR) deps
+	tests/monitoring/run.sh
 
 ## adhoc: what the README shows on this machine: the check playbook (which installs the agent to
 ## /opt/conntrack-guard), then the ad hoc module call; read-only for the kernel
