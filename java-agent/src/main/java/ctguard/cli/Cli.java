@@ -48,6 +48,7 @@ public final class Cli {
         c.put("tune", TuneCommand::new);
         c.put("restore", RestoreCommand::new);
         c.put("persist", PersistCommand::new);
+        c.put("top", TopCommand::new);
         c.put("fleet", FleetCommand::new);
         return Collections.unmodifiableMap(c);
     }

@@ -5,6 +5,9 @@ import ctguard.core.MemoryBudget;
 import ctguard.core.Status;
 import ctguard.core.Tunables;
 import ctguard.core.Units;
+import ctguard.core.top.ConntrackTables;
+import ctguard.core.top.NotrackCandidate;
+import ctguard.core.top.Protocols;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -172,6 +175,63 @@ final class Converters {
                 case "critical" -> Status.CRITICAL;
                 default -> throw CtguardException.usage("'" + text + "' must be ok, warning or critical");
             };
+        }
+    }
+
+    /** How many rows each of top's lists shows. */
+    static final class TopRows extends Bounded {
+        TopRows() {
+            super(1, 1000);
+        }
+    }
+
+    /** Which namespaces top reads: a name under /run/netns, or all. */
+    static final class NetnsChoice implements Parser<ConntrackTables.Selection> {
+        @Override
+        public ConntrackTables.Selection parse(String text) {
+            if (text.equals("all")) {
+                return new ConntrackTables.All();
+            }
+            if (text.isEmpty()) {
+                throw CtguardException.usage("'' must be a namespace name or all");
+            }
+            return new ConntrackTables.Named(text);
+        }
+    }
+
+    /** Traffic the operator points top's notrack advice at: PROTO/PORT, e.g. udp/5353. */
+    static final class NotrackTraffic implements Parser<NotrackCandidate> {
+        @Override
+        public NotrackCandidate parse(String text) {
+            int slash = text.indexOf('/');
+            int proto = slash < 0 ? -1 : Protocols.withPorts(text.substring(0, slash).toLowerCase(Locale.ROOT));
+            if (proto < 0) {
+                throw CtguardException.usage("'" + ctguard.core.Printable.of(text) + "' must be PROTO/PORT with PROTO tcp, udp, sctp, dccp or udplite (e.g. udp/5353)");
+            }
+            long port;
+            try {
+                port = Long.parseLong(text.substring(slash + 1));
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+            if (port < 1 || port > 65535) {
+                throw CtguardException.usage("'" + ctguard.core.Printable.of(text) + "': the port must be 1 to 65535");
+            }
+            return NotrackCandidate.port(proto, (int) port);
+        }
+    }
+
+    /** One of top's lists, for --by. */
+    static final class TopListName implements Parser<TopList> {
+        @Override
+        public TopList parse(String text) {
+            for (TopList list : TopList.values()) {
+                if (list.key.equals(text)) {
+                    return list;
+                }
+            }
+            throw CtguardException.usage("'" + ctguard.core.Printable.of(text) + "' must be one of "
+                    + java.util.Arrays.stream(TopList.values()).map(l -> l.key).collect(java.util.stream.Collectors.joining(", ")));
         }
     }
 }

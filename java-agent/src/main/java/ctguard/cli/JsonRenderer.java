@@ -19,6 +19,7 @@ import ctguard.core.Result;
 import ctguard.core.Snapshot;
 import ctguard.core.Usage;
 import ctguard.core.Verdict;
+import ctguard.core.top.TopReport;
 
 import java.util.List;
 
@@ -317,5 +318,88 @@ final class JsonRenderer {
 
     private static double round(double v) {
         return Math.round(v * 1e6) / 1e6;
+    }
+
+    /** The ctguard-top/v1 object (README, "ctguard top"). */
+    static String top(TopReport r) {
+        JsonObject o = new JsonObject();
+        o.addProperty("schema", TopReport.SCHEMA);
+        o.addProperty("host", r.host());
+        o.add("sources", strings(r.sources()));
+        TopReport.Counts c = r.counts();
+        o.addProperty("entries", c.entries());
+        JsonObject malformed = new JsonObject();
+        malformed.addProperty("count", c.malformed().count());
+        malformed.add("lines", strings(c.malformed().lines()));
+        o.add("malformed", malformed);
+        o.add("by_l3", counts(c.byL3()));
+        o.add("by_l4proto", counts(c.byL4proto()));
+        o.add("by_state", counts(c.byState()));
+        o.add("by_flag", counts(c.byFlag()));
+        JsonArray ports = new JsonArray();
+        for (TopReport.PortCount p : c.topDport()) {
+            JsonObject j = new JsonObject();
+            j.addProperty("proto", p.proto());
+            j.addProperty("port", p.port());
+            j.addProperty("count", p.count());
+            ports.add(j);
+        }
+        o.add("top_dport", ports);
+        o.add("top_src_prefix", prefixes(c.topSrcPrefix()));
+        o.add("top_dst_prefix", prefixes(c.topDstPrefix()));
+        o.add("by_zone", counts(c.byZone()));
+        o.add("by_mark", counts(c.byMark()));
+        o.add("by_netns", counts(c.byNetns()));
+        o.add("approximate", strings(c.approximate()));
+        if (r.ovsZoneLimits() != null) {
+            JsonObject limits = new JsonObject();
+            r.ovsZoneLimits().forEach((zone, limit) -> limits.addProperty(zone < 0 ? "default" : zone.toString(), limit));
+            o.add("ovs_zone_limits", limits);
+        }
+        o.add("notes", strings(r.notes()));
+        JsonObject notrack = new JsonObject();
+        JsonArray advised = new JsonArray();
+        for (TopReport.NotrackAdvice a : r.notrack()) {
+            JsonObject j = new JsonObject();
+            j.addProperty("traffic", a.candidate().name());
+            j.addProperty("entries", a.entries());
+            j.addProperty("share", Math.round(a.share() * 10000) / 10000.0);
+            j.add("nft", strings(NotrackRules.nft(a.candidate())));
+            j.add("iptables", strings(NotrackRules.iptables(a.candidate())));
+            advised.add(j);
+        }
+        notrack.add("candidates", advised);
+        JsonArray refused = new JsonArray();
+        for (TopReport.Refusal f : r.refused()) {
+            JsonObject j = new JsonObject();
+            j.addProperty("traffic", f.traffic());
+            j.addProperty("entries", f.entries());
+            j.addProperty("reason", f.reason());
+            j.addProperty("alternative", f.alternative());
+            refused.add(j);
+        }
+        notrack.add("refused", refused);
+        notrack.addProperty("caution", TopReport.NOTRACK_CAUTION);
+        notrack.addProperty("applied", false);
+        o.add("notrack", notrack);
+        return GSON.toJson(o);
+    }
+
+
+    private static JsonObject counts(java.util.Map<String, Long> map) {
+        JsonObject o = new JsonObject();
+        map.forEach(o::addProperty);
+        return o;
+    }
+
+    private static JsonArray prefixes(List<TopReport.PrefixCount> list) {
+        JsonArray a = new JsonArray();
+        for (TopReport.PrefixCount p : list) {
+            JsonObject j = new JsonObject();
+            j.addProperty("prefix", p.prefix());
+            j.addProperty("count", p.count());
+            a.add(j);
+        }
+        return a;
     }
 }

@@ -36,13 +36,16 @@ final class NetnsScanner {
     NodeFiles.OtherNamespaces scan(Long ownInode) {
         Map<Long, Integer> pidByInode = new LinkedHashMap<>();
         java.util.concurrent.atomic.AtomicInteger unreadable = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> refused = new ArrayList<>();
         try (Stream<Path> procs = Files.list(root.resolve("proc"))) {
             procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
                 Long inode;
                 try {
                     inode = ProcFormats.netnsInode(Files.readSymbolicLink(p.resolve("ns/net")).toString());
                 } catch (java.nio.file.AccessDeniedException e) {
-                    unreadable.incrementAndGet();
+                    if (unreadable.incrementAndGet() <= 3) {
+                        refused.add(p.getFileName().toString());
+                    }
                     inode = null;
                 } catch (IOException | UnsupportedOperationException e) {
                     // gone since the listing, or a zombie (no namespace links): nothing to count
@@ -87,8 +90,11 @@ final class NetnsScanner {
         List<String> notes = new ArrayList<>();
         if (unreadable.get() > 0) {
             // a monitoring user may not see other users' processes' namespaces (ptrace access mode)
-            notes.add("the network namespace of %d process%s could not be read (needs root, as uid %d)"
-                    .formatted(unreadable.get(), unreadable.get() == 1 ? "" : "es", Processes.uid()));
+            long uid = Processes.uid();
+            notes.add("the network namespace of %d process%s (pid %s) could not be read (%s)".formatted(unreadable.get(),
+                    unreadable.get() == 1 ? "" : "es", String.join(", ", refused),
+                    uid == 0 ? "refused even to root: a process the kernel keeps from ptrace, such as a sandbox's init"
+                            : "needs root, as uid " + uid));
         }
         if (!problems.isEmpty()) {
             notes.add("could not read the conntrack count of " + problems.size() + " namespace(s): " + String.join(", ", problems.subList(0, Math.min(5, problems.size())))

@@ -9,12 +9,15 @@ final class Entry {
     static final int UNREPLIED = 2;
     static final int OFFLOAD = 4;
     static final int HW_OFFLOAD = 8;
+    /** TCP (and SCTP, DCCP) states top tells apart; any other word counts as the last. */
+    static final java.util.List<String> STATES = java.util.List.of("ESTABLISHED", "TIME_WAIT", "SYN_SENT", "SYN_RECV", "FIN_WAIT",
+            "CLOSE_WAIT", "LAST_ACK", "CLOSE", "LISTEN", "SYN_SENT2", "NONE", "OTHER");
 
     /** 4, 6, or 0 while unknown (conntrack -L without the l3 columns: taken from the addresses). */
     int l3;
     /** The l4 protocol number (6 tcp, 17 udp, 1 icmp, 47 gre, ...). */
     int l4;
-    /** Index into {@link EntryParser#STATES}, or -1 for a protocol without state. */
+    /** Index into {@link #STATES}, or -1 for a protocol without state. */
     int state;
     int flags;
     /** The original direction's destination port, or -1 for a protocol without ports. */

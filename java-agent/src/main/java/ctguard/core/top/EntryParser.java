@@ -1,7 +1,6 @@
 package ctguard.core.top;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
  * Parses conntrack's entry lines from bytes, as they stream in: the /proc/net/nf_conntrack form and the
@@ -15,10 +14,7 @@ import java.util.List;
 public final class EntryParser implements ByteSink {
     /** Longest line accepted: a real entry with accounting, secctx and labels is under 600 bytes. */
     static final int MAX_LINE = 4096;
-    /** TCP (and SCTP, DCCP) states top tells apart; any other word counts as the last. */
-    static final List<String> STATES = List.of("ESTABLISHED", "TIME_WAIT", "SYN_SENT", "SYN_RECV", "FIN_WAIT", "CLOSE_WAIT",
-            "LAST_ACK", "CLOSE", "LISTEN", "SYN_SENT2", "NONE", "OTHER");
-    private static final byte[][] STATE_BYTES = STATES.stream().map(s -> s.getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
+    private static final byte[][] STATE_BYTES = Entry.STATES.stream().map(s -> s.getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
 
     private final TopCounts counts;
     private final Entry entry = new Entry();
@@ -236,7 +232,7 @@ public final class EntryParser implements ByteSink {
                 return i;
             }
         }
-        return STATES.size() - 1;
+        return Entry.STATES.size() - 1;
     }
 
     /** Parses the original direction's address into the entry; the first address fixes the family when unknown. */

@@ -26,7 +26,7 @@ public final class TopCounts {
     private final List<String> malformedLines = new ArrayList<>();
     private final long[] byL3 = new long[2];
     private final long[] byL4 = new long[256];
-    private final long[] byState = new long[EntryParser.STATES.size()];
+    private final long[] byState = new long[Entry.STATES.size()];
     private long assured;
     private long unreplied;
     private long offload;
@@ -127,7 +127,7 @@ public final class TopCounts {
         l3.put("ipv4", byL3[0]);
         l3.put("ipv6", byL3[1]);
         Map<String, Long> l4 = sorted(256, i -> byL4[i], Protocols::name, Integer.MAX_VALUE);
-        Map<String, Long> states = sorted(byState.length, i -> byState[i], EntryParser.STATES::get, Integer.MAX_VALUE);
+        Map<String, Long> states = sorted(byState.length, i -> byState[i], Entry.STATES::get, Integer.MAX_VALUE);
         Map<String, Long> flags = new LinkedHashMap<>();
         flags.put("assured", assured);
         flags.put("unreplied", unreplied);

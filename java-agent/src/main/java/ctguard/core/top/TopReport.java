@@ -16,6 +16,13 @@ import java.util.Map;
 public record TopReport(String host, List<String> sources, Counts counts, List<String> notes, List<NotrackAdvice> notrack,
                         List<Refusal> refused, Map<Integer, Long> ovsZoneLimits) {
     public static final String SCHEMA = "ctguard-top/v1";
+    /** Said with every piece of notrack advice: what an exemption costs. */
+    /** What to do instead of exempting traffic a stateful security group tracks. */
+    public static final String STATELESS_ALTERNATIVE = "make the security group stateless (Neutron Wallaby or later: "
+            + "'openstack security group create' with stateless set, both directions allowed explicitly) instead of exempting the "
+            + "traffic in the raw table";
+    public static final String NOTRACK_CAUTION = "exempted flows have no conntrack state: stateful rules (ct state, -m state/conntrack, NAT, "
+            + "security groups) stop seeing them, so allow them statelessly in both directions before applying";
 
     public record Counts(long entries, Malformed malformed, Map<String, Long> byL3, Map<String, Long> byL4proto,
                          Map<String, Long> byState, Map<String, Long> byFlag, List<PortCount> topDport,
@@ -38,11 +45,8 @@ public record TopReport(String host, List<String> sources, Counts counts, List<S
     public record CandidateCount(NotrackCandidate candidate, long entries, long zoned) {
     }
 
-    /**
-     * @param nft      the nftables ruleset exempting it in both directions (print only: top never applies it)
-     * @param iptables the same as iptables/ip6tables commands
-     */
-    public record NotrackAdvice(String traffic, long entries, double share, List<String> nft, List<String> iptables) {
+    /** Traffic whose entries an exemption would save; the front ends write the rules (print only: never applied). */
+    public record NotrackAdvice(NotrackCandidate candidate, long entries, double share) {
     }
 
     public record Refusal(String traffic, long entries, String reason, String alternative) {
