@@ -42,11 +42,13 @@ author:
 options:
   action:
     description:
-      - What to do. V(status), V(check) and V(plan) are read-only; V(prepare), V(tune), V(restore) and V(persist)
-        change the node (they take the agent's lock and need root).
+      - What to do. V(status), V(check), V(plan) and V(top) are read-only; V(prepare), V(tune), V(restore) and
+        V(persist) change the node (they take the agent's lock and need root).
+      - V(top) counts what fills the table (C(ctguard top)) and returns its C(ctguard-top/v1) result, with
+        print-only NOTRACK advice; it never changes anything.
     type: str
     required: true
-    choices: [status, check, plan, prepare, tune, restore, persist]
+    choices: [status, check, plan, top, prepare, tune, restore, persist]
   max:
     description:
       - Target C(nf_conntrack_max) (1..2147483647). Default, chosen by the agent, is the largest power of two
@@ -139,6 +141,26 @@ options:
         or the boot cannot be identified, V(check) says so in a warning and judges the totals since boot.
       - Applies to V(check).
     type: path
+  netns:
+    description:
+      - For V(top), the network namespace to read, by its name under C(/run/netns), or V(all) for this one and every
+        other with entries. Default, this namespace.
+      - Applies to V(top).
+    type: str
+  limit:
+    description:
+      - For V(top), how many rows each top list returns (1..1000).
+      - Applies to V(top).
+    type: int
+    default: 10
+  notrack_candidates:
+    description:
+      - For V(top), further traffic to consider for NOTRACK advice besides the overlay tunnels and loopback, each
+        as C(PROTO/PORT) (e.g. C(udp/5353)).
+      - Applies to V(top).
+    type: list
+    elements: str
+    default: []
   executable:
     description:
       - The C(ctguard) command on the managed node, run as is. The default is the launcher of the
@@ -243,6 +265,13 @@ EXAMPLES = r"""
 - name: Check conntrack headroom (fails on CRITICAL or UNKNOWN)
   conntrack_guard:
     action: check
+
+- name: What fills the table in every namespace, and which traffic needs no tracking (read-only)
+  conntrack_guard:
+    action: top
+    netns: all
+    notrack_candidates: [udp/5353]
+  register: top
 
 - name: Check, failing on WARNING too
   conntrack_guard:
@@ -580,7 +609,112 @@ drift:
   type: list
   elements: dict
   sample: [{"tunable": "nf_conntrack_max", "original": 262144, "set": [1048576], "now": 2097152}]
+entries:
+  description: V(top) only, the entries read (C(by_l3), C(by_l4proto), C(by_state), C(by_flag), C(by_zone), C(by_mark)
+    and C(by_netns) count them by key; C(top_dport), C(top_src_prefix) and C(top_dst_prefix) list the largest).
+  returned: for V(top), when the agent ran successfully
+  type: int
+  sample: 203117
+malformed:
+  description: V(top) only, the lines that did not parse, C(count) and the first C(lines) numbers.
+  returned: for V(top), when the agent ran successfully
+  type: dict
+  sample: {"count": 0, "lines": []}
+top_dport:
+  description: V(top) only, the most frequent original destination ports, each C(proto), C(port) and C(count).
+  returned: for V(top), when the agent ran successfully
+  type: list
+  elements: dict
+  sample: [{"proto": "udp", "port": 4789, "count": 88211}]
+notrack:
+  description:
+    - V(top) only, the NOTRACK advice, never applied (C(applied) is false) - C(candidates) each with C(traffic),
+      C(entries), C(share) and the C(nft) and C(iptables) rules exempting both directions; C(refused), traffic in
+      Neutron's conntrack zones that a stateful security group tracks, with the C(alternative); and the C(caution).
+  returned: for V(top), when the agent ran successfully
+  type: dict
+  sample:
+    candidates:
+      - traffic: VXLAN
+        entries: 88211
+        share: 0.4343
+        nft: ["table inet ctguard_notrack {", "    chain prerouting {", "..."]
+        iptables: ["iptables -t raw -A PREROUTING -p udp --dport 4789 -j CT --notrack", "..."]
+    refused: []
+    caution: "exempted flows have no conntrack state: ..."
+    applied: false
+sources:
+  description: V(top) only, the tables read (namespace labels, or the saved list's name).
+  returned: for V(top), when the agent ran successfully
+  type: list
+  elements: str
+  sample: ["/proc/net/nf_conntrack", "qrouter-5e1c"]
+by_l3:
+  description: V(top) only, entries per family, C(ipv4) and C(ipv6).
+  returned: for V(top), when the agent ran successfully
+  type: dict
+  sample: {"ipv4": 160000, "ipv6": 43117}
+by_l4proto:
+  description: V(top) only, entries per l4 protocol, largest first.
+  returned: for V(top), when the agent ran successfully
+  type: dict
+  sample: {"tcp": 120000, "udp": 80000, "icmp": 3117}
+by_state:
+  description: V(top) only, TCP entries per state, largest first.
+  returned: for V(top), when the agent ran successfully
+  type: dict
+  sample: {"ESTABLISHED": 60000, "TIME_WAIT": 40000}
+by_flag:
+  description: V(top) only, entries C(assured), C(unreplied) (evicted first when the table is full), C(offload) and C(hw_offload).
+  returned: for V(top), when the agent ran successfully
+  type: dict
+  sample: {"assured": 130000, "unreplied": 30000, "offload": 0, "hw_offload": 0}
+top_src_prefix:
+  description: V(top) only, the largest source prefixes (/24, /64), each C(prefix) and C(count).
+  returned: for V(top), when the agent ran successfully
+  type: list
+  elements: dict
+  sample: [{"prefix": "10.0.3.0/24", "count": 5120}]
+top_dst_prefix:
+  description: V(top) only, the largest destination prefixes, as RV(top_src_prefix).
+  returned: for V(top), when the agent ran successfully
+  type: list
+  elements: dict
+  sample: [{"prefix": "192.0.2.0/24", "count": 90000}]
+by_zone:
+  description: V(top) only, entries per conntrack zone (OVS and OVN map zones to networks and ports), largest first.
+  returned: for V(top), when the agent ran successfully
+  type: dict
+  sample: {"0": 150000, "12": 4000}
+by_mark:
+  description: V(top) only, entries per mark, largest first.
+  returned: for V(top), when the agent ran successfully
+  type: dict
+  sample: {"0": 200000}
+by_netns:
+  description: V(top) only, entries per namespace when several were read (O(netns=all)); empty otherwise.
+  returned: for V(top), when the agent ran successfully
+  type: dict
+  sample: {"/proc/net/nf_conntrack": 100000, "qrouter-5e1c": 103117}
+approximate:
+  description: V(top) only, the lists with more distinct values than counted exactly (their counts are lower bounds).
+  returned: for V(top), when the agent ran successfully
+  type: list
+  elements: str
+  sample: []
+ovs_zone_limits:
+  description: V(top) only, OVS's zone limits (C(default) and per zone), where C(ovs-appctl) is on the node.
+  returned: for V(top), where OVS is present
+  type: dict
+  sample: {"default": 0, "12": 10000}
+notes:
+  description: V(top) only, what the counts mean (an unreplied majority, a large TIME_WAIT share, approximate lists).
+  returned: for V(top), when the agent ran successfully
+  type: list
+  elements: str
+  sample: ["40.0% of the TCP entries are in TIME_WAIT: ..."]
 ctguard_warnings:
+
   description:
     - The agent's C(warnings) (skipped tunables, overriding sysctl files, an unreadable kernel log, unavailable
       counters or counter cache, the retired snapshot) as plain strings, for conditions in playbooks. They are
@@ -613,7 +747,7 @@ import re
 
 from ansible.module_utils.basic import AnsibleModule
 
-ACTIONS = ('status', 'check', 'plan', 'prepare', 'tune', 'restore', 'persist')
+ACTIONS = ('status', 'check', 'plan', 'top', 'prepare', 'tune', 'restore', 'persist')
 # The actions that change the node: they get --dry-run in check mode, --state-dir and --lock-timeout.
 CHANGING = ('prepare', 'tune', 'restore', 'persist')
 # The actions that keep files in the state directory: the changing ones, and check (its counter cache).
@@ -635,6 +769,9 @@ ARGUMENT_SPEC = dict(
     allow_partial=dict(type='bool', default=False),
     fail_on=dict(type='str', default='critical', choices=['critical', 'warning', 'never']),
     counter_cache=dict(type='path'),
+    netns=dict(type='str'),
+    limit=dict(type='int', default=10),
+    notrack_candidates=dict(type='list', elements='str', default=[]),
     executable=dict(type='path', default=DEFAULT_EXECUTABLE),
     installed_marker=dict(type='path'),
     jar=dict(type='path'),
@@ -661,6 +798,9 @@ APPLIES_TO = dict(
     allow_partial=('prepare', 'tune', 'restore'),
     fail_on=('check',),
     counter_cache=('check',),
+    netns=('top',),
+    limit=('top',),
+    notrack_candidates=('top',),
 )
 
 # Flags passed with a value, in argv order: (parameter, flag, actions).
@@ -671,6 +811,12 @@ VALUE_FLAGS = (
     ('time_wait', '--time-wait', APPLIES_TO['time_wait']),
     ('wait', '--wait', APPLIES_TO['wait']),
     ('counter_cache', '--counter-cache', APPLIES_TO['counter_cache']),
+    ('netns', '--netns', APPLIES_TO['netns']),
+    ('limit', '--limit', APPLIES_TO['limit']),
+)
+# Flags repeated once per element of a list parameter.
+LIST_FLAGS = (
+    ('notrack_candidates', '--notrack-candidate', APPLIES_TO['notrack_candidates']),
 )
 BOOL_FLAGS = (
     ('force', '--force', APPLIES_TO['force']),
@@ -722,6 +868,10 @@ def build_argv(params, check_mode, java=None):
     for name, flag, actions in VALUE_FLAGS:
         if action in actions and params.get(name) is not None:
             argv.extend([flag, str(params[name])])
+    for name, flag, actions in LIST_FLAGS:
+        if action in actions:
+            for value in params.get(name) or []:
+                argv.extend([flag, str(value)])
     for name, flag, actions in BOOL_FLAGS:
         if action in actions and params.get(name):
             argv.append(flag)

@@ -135,6 +135,15 @@ tree crit linux-6.18
 set_value crit proc/sys/net/netfilter/nf_conntrack_count 239000
 rec check-critical 2 crit check --json --kernel-log "$KLOG" --state-dir $STATE
 
+# --- top: an entry list in the tree's /proc --------------------------------------------------------------------
+tree top linux-6.18
+cat >"$WORK/top/proc/net/nf_conntrack" <<'LIST'
+ipv4     2 udp      17 29 src=10.0.0.1 dst=10.0.0.2 sport=33000 dport=4789 src=10.0.0.2 dst=10.0.0.1 sport=4789 dport=33000 mark=0 zone=0 use=2
+ipv4     2 tcp      6 119 TIME_WAIT src=10.1.0.1 dst=10.2.0.2 sport=40000 dport=80 src=10.2.0.2 dst=10.1.0.1 sport=80 dport=40000 [ASSURED] mark=0 zone=0 use=2
+ipv6     10 udp      17 29 src=0000:0000:0000:0000:0000:0000:0000:0001 dst=0000:0000:0000:0000:0000:0000:0000:0001 sport=54203 dport=53 [UNREPLIED] src=0000:0000:0000:0000:0000:0000:0000:0001 dst=0000:0000:0000:0000:0000:0000:0000:0001 sport=53 dport=54203 mark=0 zone=3 use=2
+LIST
+rec top 0 top top --json
+
 # --- errors --------------------------------------------------------------------------------------------
 tree corrupt linux-6.18
 mkdir -p "$WORK/corrupt$STATE"

@@ -81,6 +81,23 @@ def test_status(run_main, tree):
     assert state(tree) == before
 
 
+def test_top_on_a_trees_entry_list(run_main, tree):
+    with open(os.path.join(tree, 'proc', 'net', 'nf_conntrack'), 'w') as f:
+        f.write('ipv4     2 udp      17 29 src=10.0.0.1 dst=10.0.0.2 sport=33000 dport=4789 src=10.0.0.2 dst=10.0.0.1 '
+                'sport=4789 dport=33000 mark=0 zone=0 use=2\n' * 3 + 'not an entry\n')
+    before = state(tree)
+    run = run_main(real(tree, action='top', notrack_candidates=['udp/5353']), real=True, tools=False, check_mode=True)
+    out = run.output
+    assert run.exit_code == 0, out
+    assert out['schema'] == 'ctguard-top/v1' and out['changed'] is False and out['entries'] == 3
+    assert out['malformed'] == {'count': 1, 'lines': ['4']}
+    assert out['top_dport'] == [{'proto': 'udp', 'port': 4789, 'count': 3}]
+    advice = out['notrack']['candidates'][0]
+    assert advice['traffic'] == 'VXLAN' and 'udp sport 4789 notrack comment "ctguard: VXLAN"' in ' '.join(advice['nft'])
+    assert out['notrack']['applied'] is False
+    assert state(tree) == before
+
+
 def test_prepare_in_check_mode_changes_nothing(run_main, tree):
     before = state(tree)
     run = run_main(real(tree, action='prepare'), real=True, tools=False, check_mode=True, diff=True)

@@ -102,7 +102,13 @@ def test_check_mode_adds_dry_run_to_changing_actions(cg, action):
     assert '--dry-run' not in cg.build_argv(params(cg, action=action), False)
 
 
-@pytest.mark.parametrize('action', ['status', 'check', 'plan'])
+def test_argv_top_with_every_flag(cg):
+    argv = cg.build_argv(params(cg, action='top', netns='all', limit=25, notrack_candidates=['udp/5353', 'tcp/9100']), True)
+    assert argv == ['/opt/conntrack-guard/bin/ctguard', 'top', '--json', '--netns', 'all', '--limit', '25',
+                    '--notrack-candidate', 'udp/5353', '--notrack-candidate', 'tcp/9100']
+
+
+@pytest.mark.parametrize('action', ['status', 'check', 'plan', 'top'])
 def test_read_only_actions_never_get_dry_run_or_lock(cg, action):
     argv = cg.build_argv(params(cg, action=action), True)
     assert '--dry-run' not in argv
@@ -159,6 +165,9 @@ def test_argv_is_a_list_of_strings(cg):
     ('tune', 'fail_on', 'warning', 'check'),
     ('tune', 'counter_cache', '/var/tmp/c.json', 'check'),
     ('status', 'counter_cache', '/var/tmp/c.json', 'check'),
+    ('check', 'netns', 'all', 'top'),
+    ('status', 'notrack_candidates', ['udp/5353'], 'top'),
+    ('plan', 'limit', 20, 'top'),
 ])
 def test_not_applicable_names_the_parameter_and_its_actions(cg, action, name, value, applies):
     msg = cg.not_applicable(params(cg, action=action, **{name: value}))
@@ -181,6 +190,8 @@ def test_not_applicable_lists_every_wrong_parameter(cg):
     ('tune', {'max': 2097152, 'buckets': 524288, 'time_wait': 60, 'memory_budget': '2%', 'force': True,
               'allow_partial': True, 'persist': True}),
     ('check', {'counter_cache': '/var/tmp/nagios/counters.json'}),
+    ('top', {'netns': 'qrouter-1', 'limit': 5, 'notrack_candidates': ['udp/53']}),
+    ('check', {'limit': 10, 'notrack_candidates': []}),
     # defaults, and the settings every action accepts, are never "not applicable"
     ('check', {'force': False, 'remove': False, 'fail_on': 'critical', 'lock_timeout': '5m',
                'state_dir': '/srv/ct', 'root': '/tmp/x'}),

@@ -325,6 +325,9 @@ final class JsonRenderer {
         JsonObject o = new JsonObject();
         o.addProperty("schema", TopReport.SCHEMA);
         o.addProperty("host", r.host());
+        o.addProperty("action", "top");
+        // read-only: the same "changed" every ctguard/v1 result carries, for the module and for scripts
+        o.addProperty("changed", false);
         o.add("sources", strings(r.sources()));
         TopReport.Counts c = r.counts();
         o.addProperty("entries", c.entries());

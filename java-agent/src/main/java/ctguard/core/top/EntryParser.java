@@ -194,13 +194,9 @@ public final class EntryParser implements ByteSink {
                         return false;
                     }
                     entry.mark = mark;
-                } else if (is(b, t, eq, "sport") || is(b, t, eq, "use") || is(b, t, eq, "packets") || is(b, t, eq, "bytes")
-                        || is(b, t, eq, "type") || is(b, t, eq, "code") || is(b, t, eq, "id")) {
-                    if (number(b, v, te) < 0) {
-                        return false;
-                    }
                 }
-                // secctx=, labels=, zone-reply=, delta-time= and keys of later versions: their value is not counted
+                // sport=, use=, packets=, bytes=, type=, code=, id=, secctx=, labels=, zone-reply=, delta-time= and keys of
+                // later versions: not counted, so not parsed either
             }
             t = skipSpaces(b, te, e);
         }

@@ -16,71 +16,116 @@ final class HeavyHitters {
     private static final long EMPTY = Long.MIN_VALUE;
 
     private final int capacity;
-    private final long[] keys;
-    private final long[] counts;
+    /** Slot i holds its key at 2i and its count at 2i+1: one cache line for both. */
+    private final long[] table;
     private final int mask;
     private int size;
     private long decrements;
     /** Where the table is copied to while it is rebuilt after a decrement; made on the first one. */
-    private long[] spareKeys;
-    private long[] spareCounts;
+    private long[] spare;
 
     HeavyHitters(int capacity) {
         this.capacity = capacity;
         int slots = Integer.highestOneBit(Math.max(4, capacity) * 2 - 1) << 1;
-        keys = new long[slots];
-        counts = new long[slots];
+        table = new long[slots * 2];
         mask = slots - 1;
-        java.util.Arrays.fill(keys, EMPTY);
+        clear();
+    }
+
+    private void clear() {
+        for (int i = 0; i < table.length; i += 2) {
+            table[i] = EMPTY;
+        }
+        size = 0;
     }
 
     /** @param key any value but Long.MIN_VALUE */
     void add(long key) {
         int i = slot(key);
-        while (keys[i] != EMPTY) {
-            if (keys[i] == key) {
-                counts[i]++;
+        long[] t = table;
+        while (t[2 * i] != EMPTY) {
+            if (t[2 * i] == key) {
+                t[2 * i + 1]++;
                 return;
             }
             i = (i + 1) & mask;
         }
         if (size < capacity) {
-            keys[i] = key;
-            counts[i] = 1;
+            t[2 * i] = key;
+            t[2 * i + 1] = 1;
             size++;
             return;
         }
-        // full: the new key and every kept one lose one count (Misra-Gries); the total of those decrements
-        // bounds how far any count may be below the truth
-        decrements++;
-        if (spareKeys == null) {
-            spareKeys = new long[keys.length];
-            spareCounts = new long[keys.length];
+        // full: every count loses the median count, and the new key (count 1, not above it) is not kept. This is
+        // Misra-Gries with a larger step: at least half the slots are freed, so a rebuild comes at most once per
+        // capacity/2 new keys, and the total subtracted, the error bound, stays below 2n/capacity
+        if (spare == null) {
+            spare = new long[t.length];
         }
-        System.arraycopy(keys, 0, spareKeys, 0, keys.length);
-        System.arraycopy(counts, 0, spareCounts, 0, counts.length);
-        java.util.Arrays.fill(keys, EMPTY);
-        size = 0;
-        for (int j = 0; j < spareKeys.length; j++) {
-            if (spareKeys[j] != EMPTY && spareCounts[j] > 1) {
-                put(spareKeys[j], spareCounts[j] - 1);
+        int kept = 0;
+        for (int j = 0; j < t.length; j += 2) {
+            if (t[j] != EMPTY) {
+                spare[kept++] = t[j + 1];
+            }
+        }
+        long median = select(spare, kept, kept / 2);
+        decrements += median;
+        System.arraycopy(t, 0, spare, 0, t.length);
+        clear();
+        for (int j = 0; j < spare.length; j += 2) {
+            if (spare[j] != EMPTY && spare[j + 1] > median) {
+                put(spare[j], spare[j + 1] - median);
             }
         }
     }
 
     private void put(long key, long count) {
         int i = slot(key);
-        while (keys[i] != EMPTY) {
+        while (table[2 * i] != EMPTY) {
             i = (i + 1) & mask;
         }
-        keys[i] = key;
-        counts[i] = count;
+        table[2 * i] = key;
+        table[2 * i + 1] = count;
         size++;
     }
 
     private int slot(long key) {
         long h = key * 0x9E3779B97F4A7C15L;
         return (int) (h ^ (h >>> 29)) & mask;
+    }
+
+    /** The k-th smallest of a[0, n) (quickselect; reorders a). */
+    private static long select(long[] a, int n, int k) {
+        int lo = 0;
+        int hi = n - 1;
+        while (lo < hi) {
+            long pivot = a[(lo + hi) >>> 1];
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (a[i] < pivot) {
+                    i++;
+                }
+                while (a[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    long t = a[i];
+                    a[i] = a[j];
+                    a[j] = t;
+                    i++;
+                    j--;
+                }
+            }
+            if (k <= j) {
+                hi = j;
+            } else if (k >= i) {
+                lo = i;
+            } else {
+                return a[k];
+            }
+        }
+        return a[k];
     }
 
     boolean approximate() {
@@ -98,9 +143,9 @@ final class HeavyHitters {
     /** The n largest counts, largest first; ties by key, so that the order is stable. */
     List<Count> top(int n) {
         List<Count> all = new ArrayList<>(size);
-        for (int i = 0; i < keys.length; i++) {
-            if (keys[i] != EMPTY) {
-                all.add(new Count(keys[i], counts[i]));
+        for (int i = 0; i < table.length; i += 2) {
+            if (table[i] != EMPTY) {
+                all.add(new Count(table[i], table[i + 1]));
             }
         }
         all.sort(Comparator.comparingLong(Count::count).reversed().thenComparingLong(Count::key));

@@ -133,17 +133,7 @@ public final class TopCounts {
         flags.put("unreplied", unreplied);
         flags.put("offload", offload);
         flags.put("hw_offload", hwOffload);
-        List<TopReport.PortCount> ports = new ArrayList<>();
-        for (int p = 0; p < Protocols.WITH_PORTS.length; p++) {
-            int[] counts = byPort[p];
-            for (int port = 0; port < counts.length; port++) {
-                if (counts[port] > 0) {
-                    ports.add(new TopReport.PortCount(Protocols.name(Protocols.WITH_PORTS[p]), port, counts[port]));
-                }
-            }
-        }
-        ports.sort(java.util.Comparator.comparingLong(TopReport.PortCount::count).reversed()
-                .thenComparing(TopReport.PortCount::proto).thenComparingInt(TopReport.PortCount::port));
+        List<TopReport.PortCount> ports = topPorts(limit);
         Map<String, Long> zones = sorted(byZone.length, i -> byZone[i], Integer::toString, limit);
         Map<String, Long> markCounts = new LinkedHashMap<>();
         marks.top(limit).forEach(c -> markCounts.put(Long.toString(c.key()), c.count()));
@@ -162,8 +152,36 @@ public final class TopCounts {
             candidateCounts.add(new TopReport.CandidateCount(candidates.get(i), candidateEntries[i], candidateZoned[i]));
         }
         return new TopReport.Counts(entries, new TopReport.Malformed(malformed, List.copyOf(malformedLines)), l3, l4, states, flags,
-                List.copyOf(ports.subList(0, Math.min(limit, ports.size()))), prefixes(src4, src6, limit), prefixes(dst4, dst6, limit),
+                ports, prefixes(src4, src6, limit), prefixes(dst4, dst6, limit),
                 zones, markCounts, new LinkedHashMap<>(byNetns), List.copyOf(approximate), candidateCounts);
+    }
+
+    /** The limit largest port counts: each packed as count, protocol index, port into one long, sorted as primitives. */
+    private List<TopReport.PortCount> topPorts(int limit) {
+        int nonZero = 0;
+        for (int[] counts : byPort) {
+            for (int count : counts) {
+                nonZero += count > 0 ? 1 : 0;
+            }
+        }
+        long[] packed = new long[nonZero];
+        int n = 0;
+        for (int p = 0; p < byPort.length; p++) {
+            for (int port = 0; port < 65536; port++) {
+                if (byPort[p][port] > 0) {
+                    // descending count, then ascending protocol and port, as ascending longs
+                    packed[n++] = ((long) (Integer.MAX_VALUE - byPort[p][port]) << 19) | ((long) p << 16) | port;
+                }
+            }
+        }
+        java.util.Arrays.sort(packed);
+        List<TopReport.PortCount> top = new ArrayList<>();
+        for (int i = 0; i < Math.min(limit, n); i++) {
+            int p = (int) ((packed[i] >>> 16) & 7);
+            int port = (int) (packed[i] & 0xFFFF);
+            top.add(new TopReport.PortCount(Protocols.name(Protocols.WITH_PORTS[p]), port, byPort[p][port]));
+        }
+        return List.copyOf(top);
     }
 
     private static List<TopReport.PrefixCount> prefixes(HeavyHitters v4, HeavyHitters v6, int limit) {

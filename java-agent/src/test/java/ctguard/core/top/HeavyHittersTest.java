@@ -45,6 +45,6 @@ class HeavyHittersTest {
             assertTrue(key >= 0 && key < 3, "a heavy key is on top: " + top);
             assertTrue(c.count() <= truth[(int) key] && c.count() >= truth[(int) key] - h.maxError(), c + " truth " + truth[(int) key]);
         }
-        assertTrue(h.maxError() <= 200_000 / 65, "Misra-Gries bound n/(k+1): " + h.maxError());
+        assertTrue(h.maxError() <= 2 * 200_000 / 64, "the median-step bound 2n/capacity: " + h.maxError());
     }
 }
