@@ -74,6 +74,11 @@ adhoc: $(VENV_READY) $(BUNDLE)
 	@out=$$($(ANSIBLE_ENV) ansible -i inventories/local all -m conntrack_guard -a action=check 2>&1); rc=$$?; \
 	echo "$$out"; \
 	[[ $$out == *'schema: ctguard/v1'* ]] && { [[ $$rc == 0 ]] || [[ $$rc == 2 && $$out == *'conntrack CRITICAL'* ]]; }
+	@# the check playbook's top report: every node's ctguard top result in one file on the controller
+	@report=$$(mktemp /tmp/ctguard-top-report.XXXXXX.json); trap 'rm -f "$$report"' EXIT; \
+	$(ANSIBLE_ENV) ansible-playbook -i inventories/local ansible/playbooks/check.yml -e conntrack_guard_fail_on=never \
+	    -e conntrack_guard_top_report="$$report" -e conntrack_guard_top_netns=all > /dev/null && \
+	python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); t = r["localhost"]; assert t["schema"] == "ctguard-top/v1" and t["changed"] is False and "entries" in t and t["notrack"]["applied"] is False, r; print("top report:", sys.argv[1], "localhost", t["entries"], "entries")' "$$report"
 
 molecule: $(VENV_READY) $(JAR) $(BUNDLE) deps
 	$(ANSIBLE_ENV) scripts/with-saved-tunables.sh molecule test --all
