@@ -11,7 +11,7 @@ VENV_READY := $(VENV)/.installed
 ANSIBLE_ENV := PATH=$(CURDIR)/$(VENV)/bin:$$PATH ANSIBLE_CONFIG=$(CURDIR)/ansible.cfg
 ARGS ?=
 
-.PHONY: run build dist dist-test collection sanity test test-java test-module lint monitoring molecule adhoc reproduce faults deps venv bench clean
+.PHONY: run build dist dist-test collection sanity test test-java test-module lint monitoring top-kernel molecule adhoc reproduce faults deps venv bench clean
 
 ## run: build the agent if needed and check this node's conntrack headroom (exit code = Nagios verdict)
 run: $(JAR)
@@ -45,7 +45,7 @@ sanity:
 
 ## test: every test: Java unit and real-kernel integration tests, the module's tests, lint, the
 ## documented ad hoc command, the molecule scenarios on the real kernel, and the node bundle and packages
-test: test-java test-module lint sanity monitoring adhoc molecule reproduce faults dist-test
+test: test-java test-module lint sanity monitoring adhoc molecule reproduce faults top-kernel dist-test
 
 # not quiet: the Surefire and Failsafe summaries are the record of what ran
 # the venv first: the inventory tests compare the YAML reader with the real ansible-inventory
@@ -92,6 +92,11 @@ reproduce: $(JAR) deps
 ## followed by a rerun and a restore that must leave the originals byte-identical (scripts/fault-injection.sh)
 faults: $(JAR) deps
 	scripts/with-saved-tunables.sh scripts/fault-injection.sh
+
+## top-kernel: ctguard top in two throw-away namespaces on the real kernel: counts as /proc does, --netns all,
+## and the printed VXLAN nft ruleset really exempts both directions (tests/top/real-kernel.sh)
+top-kernel: $(JAR) deps
+	tests/top/real-kernel.sh
 
 ## venv: the pinned Python tools of requirements.txt in .venv
 venv: $(VENV_READY)

@@ -44,14 +44,17 @@ public final class ProcConntrackTables implements ConntrackTables {
 
     private Table own() {
         Path proc = root.resolve("proc/net/nf_conntrack");
+        Long inode = ownInode();
+        // the namespace by its identity, as the other namespaces' labels and check's netns field give it
+        String label = inode == null ? "this namespace" : "net:[" + inode + "]";
         if (Files.exists(proc)) {
-            return file("/proc/net/nf_conntrack", proc);
+            return file(label, proc);
         }
         if (!root.equals(root.getRoot())) {
             throw new CtguardException(ExitCode.UNAVAILABLE, root.resolve("proc/net/nf_conntrack") + " is absent and conntrack -L reads this node, "
                     + "not the tree under --root: give a saved entry list with --input");
         }
-        return command("this namespace (conntrack -L)", "conntrack", "-L", "-o", "extended");
+        return command(label, "conntrack", "-L", "-o", "extended");
     }
 
     private List<Table> all() {
