@@ -18,6 +18,8 @@ public final class EntryParser implements ByteSink {
 
     private final TopCounts counts;
     private final Entry entry = new Entry();
+    /** The first '=' of the token tokenEnd last scanned, or -1. */
+    private int equals;
     /** An IPv6 address's groups while it is parsed. */
     private final int[] groups = new int[8];
     private final byte[] carry = new byte[MAX_LINE];
@@ -108,10 +110,20 @@ public final class EntryParser implements ByteSink {
         return i;
     }
 
-    private static int tokenEnd(byte[] b, int i, int e) {
-        while (i < e && b[i] != ' ' && b[i] != '\t') {
+    /** Where the token starting at i ends; the token's first '=' goes to {@link #equals} (-1 for none), in the same pass. */
+    private int tokenEnd(byte[] b, int i, int e) {
+        int eq = -1;
+        while (i < e) {
+            byte c = b[i];
+            if (c == ' ' || c == '\t') {
+                break;
+            }
+            if (c == '=' && eq < 0) {
+                eq = i;
+            }
             i++;
         }
+        equals = eq;
         return i;
     }
 
@@ -146,7 +158,7 @@ public final class EntryParser implements ByteSink {
             t = skipSpaces(b, te, e);
             te = tokenEnd(b, t, e);
         }
-        if (te > t && b[t] != '[' && indexOf(b, t, te, (byte) '=') < 0) {
+        if (te > t && b[t] != '[' && equals < 0) {
             entry.state = state(b, t, te);
             t = skipSpaces(b, te, e);
         }
@@ -160,7 +172,7 @@ public final class EntryParser implements ByteSink {
                     return false;
                 }
             } else {
-                int eq = indexOf(b, t, te, (byte) '=');
+                int eq = equals;
                 if (eq < 0) {
                     return false;
                 }
