@@ -127,6 +127,7 @@ bench: $(JAR) $(BUNDLE) deps
 	bench/memory-model.sh
 	bench/fleet.sh
 	bench/ansible.sh
+	bench/top.sh
 
 clean:
 	$(MVN) clean
