@@ -92,7 +92,8 @@ final class TopRenderer {
         if (rows.isEmpty()) {
             out.append("  (none)\n");
         }
-        rows.forEach((name, count) -> out.append("%-40s %10d %7s%n".formatted(name, count, share(count, whole))));
+        // namespace names come from /run/netns: sanitised like everything read from the node
+        rows.forEach((name, count) -> out.append("%-40s %10d %7s%n".formatted(Printable.of(name), count, share(count, whole))));
     }
 
     private static String share(long part, long whole) {

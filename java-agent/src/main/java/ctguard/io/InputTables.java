@@ -2,7 +2,6 @@ package ctguard.io;
 
 import ctguard.core.CtguardException;
 import ctguard.core.ExitCode;
-import ctguard.core.top.ByteSink;
 import ctguard.core.top.ConntrackTables;
 
 import java.io.IOException;
@@ -28,21 +27,13 @@ public final class InputTables implements ConntrackTables {
     @Override
     public List<Table> select(Selection selection) {
         if (input.equals("-")) {
-            return List.of(new Table() {
-                @Override
-                public String label() {
-                    return "stdin";
+            return List.of(new ProcConntrackTables.Streamed("stdin", sink -> {
+                try {
+                    ProcConntrackTables.pump(stdin, sink);
+                } catch (IOException e) {
+                    throw new CtguardException(ExitCode.UNAVAILABLE, "cannot read stdin: " + Errors.describe(e));
                 }
-
-                @Override
-                public void read(ByteSink sink) {
-                    try {
-                        ProcConntrackTables.pump(stdin, sink);
-                    } catch (IOException e) {
-                        throw new CtguardException(ExitCode.UNAVAILABLE, "cannot read stdin: " + Errors.describe(e));
-                    }
-                }
-            });
+            }));
         }
         Path path = Path.of(input);
         if (Files.isDirectory(path)) {

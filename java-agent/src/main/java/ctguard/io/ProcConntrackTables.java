@@ -117,24 +117,24 @@ public final class ProcConntrackTables implements ConntrackTables {
         }
     }
 
-    static Table file(String label, Path path) {
-        return new Table() {
-            @Override
-            public String label() {
-                return label;
-            }
+    /** A table as its label and the way to stream it. */
+    record Streamed(String label, java.util.function.Consumer<ByteSink> reader) implements Table {
+        @Override
+        public void read(ByteSink sink) {
+            reader.accept(sink);
+        }
+    }
 
-            @Override
-            public void read(ByteSink sink) {
-                try (InputStream in = Files.newInputStream(path)) {
-                    pump(in, sink);
-                } catch (NoSuchFileException e) {
-                    throw new CtguardException(ExitCode.UNAVAILABLE, path + " is gone (its namespace ended while top read it)");
-                } catch (IOException e) {
-                    throw new CtguardException(Errors.isPermission(e) ? ExitCode.NO_PERMISSION : ExitCode.UNAVAILABLE, "cannot read " + path + ": " + Errors.describe(e));
-                }
+    static Table file(String label, Path path) {
+        return new Streamed(label, sink -> {
+            try (InputStream in = Files.newInputStream(path)) {
+                pump(in, sink);
+            } catch (NoSuchFileException e) {
+                throw new CtguardException(ExitCode.UNAVAILABLE, path + " is gone (its namespace ended while top read it)");
+            } catch (IOException e) {
+                throw new CtguardException(Errors.isPermission(e) ? ExitCode.NO_PERMISSION : ExitCode.UNAVAILABLE, "cannot read " + path + ": " + Errors.describe(e));
             }
-        };
+        });
     }
 
     static void pump(InputStream in, ByteSink sink) throws IOException {
@@ -146,35 +146,28 @@ public final class ProcConntrackTables implements ConntrackTables {
 
     /** A command's stdout streamed into the sink; its stderr kept (bounded) for the error it may explain. */
     static Table command(String label, String... argv) {
-        return new Table() {
-            @Override
-            public String label() {
-                return label;
+        return new Streamed(label, sink -> {
+            Process process;
+            try {
+                process = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            } catch (IOException e) {
+                throw new CtguardException(ExitCode.UNAVAILABLE, argv[0] + " is not available (" + Errors.describe(e) + "): "
+                        + (argv[0].equals("conntrack") ? "install conntrack-tools, or give a saved list with --input" : "install iproute2"));
             }
-
-            @Override
-            public void read(ByteSink sink) {
-                Process process;
-                try {
-                    process = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-                } catch (IOException e) {
-                    throw new CtguardException(ExitCode.UNAVAILABLE, argv[0] + " is not available (" + Errors.describe(e) + "): "
-                            + (argv[0].equals("conntrack") ? "install conntrack-tools, or give a saved list with --input" : "install iproute2"));
-                }
-                try {
-                    java.util.concurrent.CompletableFuture<byte[]> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                java.util.concurrent.CompletableFuture<byte[]> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return process.getErrorStream().readNBytes(4096);
+                    } catch (IOException e) {
+                        return new byte[0];
+                    } finally {
                         try {
-                            return process.getErrorStream().readNBytes(4096);
-                        } catch (IOException e) {
-                            return new byte[0];
-                        } finally {
-                            try {
-                                process.getErrorStream().transferTo(java.io.OutputStream.nullOutputStream());
-                            } catch (IOException ignored) {
-                                // its end is all that matters
-                            }
+                            process.getErrorStream().transferTo(java.io.OutputStream.nullOutputStream());
+                        } catch (IOException ignored) {
+                            // its end is all that matters
                         }
-                    });
+                    }
+        });
                     pump(process.getInputStream(), sink);
                     int rc = process.waitFor();
                     if (rc != 0) {
@@ -190,7 +183,6 @@ public final class ProcConntrackTables implements ConntrackTables {
                 } finally {
                     process.destroy();
                 }
-            }
-        };
+        });
     }
 }
