@@ -290,7 +290,8 @@ fi
 # the recipe of README.md: CAP_SYSLOG as an ambient capability (a systemd unit's AmbientCapabilities=)
 capable=$(setpriv --reuid="$USER_NAME" --regid="$USER_NAME" --init-groups --inh-caps=+syslog --ambient-caps=+syslog \
     "$CTGUARD" check --kernel-log dmesg --counter-cache "$WORK/user-counters.json" | head -n 1 || true)
-if [[ ${capable%% | *} != *'kernel log'* && $capable == CONNTRACK* ]]; then
+# (the log itself may hold table-full lines of earlier tests: the verdict is not what is checked here)
+if [[ ${capable%% | *} != *'not read: kernel log'* && $capable == CONNTRACK* ]]; then
     pass "non-root with CAP_SYSLOG reads the kernel log: ${capable%% | *}"
 else
     fail "non-root with CAP_SYSLOG: $capable"
