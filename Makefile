@@ -11,7 +11,7 @@ VENV_READY := $(VENV)/.installed
 ANSIBLE_ENV := PATH=$(CURDIR)/$(VENV)/bin:$$PATH ANSIBLE_CONFIG=$(CURDIR)/ansible.cfg
 ARGS ?=
 
-.PHONY: run build dist dist-test collection sanity test test-java test-module lint monitoring top-kernel molecule adhoc reproduce faults deps venv bench clean
+.PHONY: run build dist dist-test collection sanity test test-java test-module lint monitoring top-kernel guard-kernel molecule adhoc reproduce faults deps venv bench clean
 
 ## run: build the agent if needed and check this node's conntrack headroom (exit code = Nagios verdict)
 run: $(JAR)
@@ -45,7 +45,7 @@ sanity:
 
 ## test: every test: Java unit and real-kernel integration tests, the module's tests, lint, the
 ## documented ad hoc command, the molecule scenarios on the real kernel, and the node bundle and packages
-test: test-java test-module lint sanity monitoring adhoc molecule reproduce faults top-kernel dist-test
+test: test-java test-module lint sanity monitoring adhoc molecule reproduce faults top-kernel guard-kernel dist-test
 
 # not quiet: the Surefire and Failsafe summaries are the record of what ran
 # the venv first: the inventory tests compare the YAML reader with the real ansible-inventory
@@ -98,6 +98,12 @@ faults: $(JAR) deps
 top-kernel: $(JAR) deps
 	tests/top/real-kernel.sh
 
+## guard-kernel: ctguard guard against rising TCP load in a throw-away namespace under a lowered max: raises
+## before any drop within the budget, says so at the ceiling, stops on SIGTERM, restore undoes it
+## (tests/guard/real-kernel.sh; every tunable put back)
+guard-kernel: $(JAR) deps
+	scripts/with-saved-tunables.sh tests/guard/real-kernel.sh
+
 ## venv: the pinned Python tools of requirements.txt in .venv
 venv: $(VENV_READY)
 
@@ -128,6 +134,7 @@ bench: $(JAR) $(BUNDLE) deps
 	bench/fleet.sh
 	bench/ansible.sh
 	bench/top.sh
+	bench/rehash.sh
 
 clean:
 	$(MVN) clean

@@ -2,7 +2,9 @@
 # ctguard top on the real kernel (make top-kernel), in two throw-away network namespaces joined by a veth
 # pair: it counts what a namespace holds as /proc does, names the namespaces with --netns all, advises
 # NOTRACK for the VXLAN traffic it sees, and the nft ruleset it prints really exempts that traffic in both
-# directions (loaded into the namespace: no entry of the VXLAN flows is made there, and the flows still pass).
+# directions (loaded into the namespace: no entry of the VXLAN flows is made there, and the flows still pass);
+# VXLAN put in a conntrack zone beside a neutron-openvswi-* chain is refused; OVS's zone limits are shown
+# where ovs-appctl answers (a stand-in script printing ovs-appctl's format: OVS itself is not installed here).
 # Every piece of traffic stays inside the two namespaces; every load is bounded; the namespaces and their
 # processes go on exit. No tunable of the initial namespace is touched.
 set -euo pipefail
@@ -130,6 +132,52 @@ if [ "$tracked_vxlan" = 0 ] && [ "$tracked_tcp" -ge 20 ]; then
     pass "with the printed VXLAN ruleset, 100 echoed VXLAN flows left no entry in $A (requests and replies), TCP still tracked ($tracked_tcp)"
 else
     fail "with the VXLAN ruleset: $tracked_vxlan VXLAN entries, $tracked_tcp TCP entries in $A"
+fi
+
+# Neutron: a chain named as its iptables-hybrid driver names them, and the VXLAN flows put in a conntrack
+# zone as Neutron does per port; top run inside the namespace (its firewall is the namespace's) refuses
+ip netns exec "$A" nft flush ruleset
+ip netns exec "$A" nft -f - <<'EOF'
+table inet ctguard_test {
+    chain neutron-openvswi-i0a1b2c3d-4 {
+    }
+    chain out {
+        type filter hook output priority -300;
+        udp dport 4789 ct zone set 7
+    }
+    chain in {
+        type filter hook prerouting priority -300;
+        udp sport 4789 ct zone set 7
+    }
+}
+EOF
+ip netns exec "$A" conntrack -F 2>/dev/null
+ip netns exec "$A" timeout 60 python3 "$WORK/load.py" 0 30 0
+ip netns exec "$A" java -XX:+UseSerialGC -jar "$JAR" top --json >"$WORK/zoned.json"
+refused=$(json "$WORK/zoned.json" "[(r['traffic'], 'neutron-openvswi' in r['reason'], 'stateless' in r['alternative']) for r in d['notrack']['refused']]")
+zoned=$(json "$WORK/zoned.json" "d['by_zone'].get('7', 0)")
+if [[ $refused == "[('VXLAN', True, True)]" ]] && [ "$zoned" -gt 0 ] \
+        && [ "$(json "$WORK/zoned.json" "[c['traffic'] for c in d['notrack']['candidates'] if c['traffic'] == 'VXLAN']")" = "[]" ]; then
+    pass "VXLAN in Neutron's zone 7 ($zoned entries) with neutron-openvswi chains: refused, the stateless alternative named"
+else
+    fail "zoned VXLAN: refused $refused, zone 7: $zoned"
+fi
+
+# OVS: where ovs-appctl answers, its zone limits stand beside the zone counts; where it is absent, nothing
+mkdir -p "$WORK/ovs-bin"
+printf '#!/bin/sh
+[ "$1" = dpctl/ct-get-limits ] || exit 2
+printf "default limit=0\nzone=7,limit=50000,count=30\n"
+' >"$WORK/ovs-bin/ovs-appctl"
+chmod +x "$WORK/ovs-bin/ovs-appctl"
+ip netns exec "$A" env PATH="$WORK/ovs-bin:$PATH" java -XX:+UseSerialGC -jar "$JAR" top --json >"$WORK/ovs.json"
+ip netns exec "$A" env PATH="$WORK/ovs-bin:$PATH" java -XX:+UseSerialGC -jar "$JAR" top --by zone >"$WORK/ovs.txt"
+limits=$(json "$WORK/ovs.json" "d.get('ovs_zone_limits')")
+if [ "$limits" = "{'default': 0, '7': 50000}" ] && grep -q 'OVS limit' "$WORK/ovs.txt" && grep -Eq '^7 +[0-9]+ +[0-9.]+% +50000$' "$WORK/ovs.txt" \
+        && [ "$(json "$WORK/zoned.json" "'ovs_zone_limits' in d")" = False ]; then
+    pass "ovs-appctl's zone limits beside the zone counts ($limits), and nothing of OVS without it"
+else
+    fail "OVS zone limits: $limits; $(cat "$WORK/ovs.txt")"
 fi
 
 [ "$failures" = 0 ] || { echo "$failures check(s) failed" >&2; exit 1; }

@@ -49,6 +49,7 @@ public final class Cli {
         c.put("restore", RestoreCommand::new);
         c.put("persist", PersistCommand::new);
         c.put("top", TopCommand::new);
+        c.put("guard", GuardCommand::new);
         c.put("fleet", FleetCommand::new);
         return Collections.unmodifiableMap(c);
     }

@@ -320,6 +320,11 @@ final class JsonRenderer {
         return Math.round(v * 1e6) / 1e6;
     }
 
+    /** One JSON line (guard's events). */
+    static String line(JsonObject o) {
+        return GSON.toJson(o);
+    }
+
     /** The ctguard-top/v1 object (README, "ctguard top"). */
     static String top(TopReport r) {
         JsonObject o = new JsonObject();
