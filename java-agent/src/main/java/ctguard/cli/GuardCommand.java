@@ -35,14 +35,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
                 "Every event is a JSON line on stdout and in STATE_DIR/guard.jsonl; raises and the ceiling also go to syslog. "
                         + "SIGTERM or SIGINT stops it between samples, never inside a write."})
 final class GuardCommand implements Callable<Integer> {
-    /**
-     * What a bucket resize stalls inserts for, per entry rehashed and per bucket of the new table: fitted to
-     * bench/rehash.sh on a 6.18 kernel (doubling 262144 buckets: 57 ms at 10,000 entries, 96 ms at 100,000,
-     * 521 ms at 1,000,000).
-     */
-    static final Duration STALL_PER_ENTRY = Duration.ofNanos(470);
-    static final Duration STALL_PER_BUCKET = Duration.ofNanos(100);
-
     @Spec
     CommandSpec spec;
 
@@ -94,7 +86,8 @@ final class GuardCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ActionLog log = new ActionLog(common.stateDirPath().resolve("guard.jsonl"));
-        GuardPolicy policy = new GuardPolicy(trigger, lead, cooldown, maxChain, maxStall, STALL_PER_ENTRY, STALL_PER_BUCKET, Duration.ofSeconds(10));
+        GuardPolicy policy = new GuardPolicy(trigger, lead, cooldown, maxChain, maxStall, GuardPolicy.MEASURED_STALL_PER_ENTRY,
+                GuardPolicy.MEASURED_STALL_PER_BUCKET, GuardPolicy.RATE_WINDOW);
         Guard guard = new Guard(wiring.kernel(), new Prepare(wiring.kernel(), wiring.snapshots(), wiring.lock(), Waiter.SYSTEM), Waiter.SYSTEM);
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch done = new CountDownLatch(1);

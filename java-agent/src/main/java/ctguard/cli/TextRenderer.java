@@ -45,11 +45,11 @@ final class TextRenderer {
         if (r.usage() != null) {
             Usage u = r.usage();
             field("usage", u.unlimited() ? "%d entries, no limit (nf_conntrack_max 0)".formatted(u.count())
-                    : "%d of %d entries (%s full)".formatted(u.count(), u.max(), pct(u.fillRatio())));
+                    : "%d of %d entries (%s full)".formatted(u.count(), u.max(), Units.formatPercent(u.fillRatio())));
             if (r.namespaces() != null && !r.namespaces().isEmpty()) {
                 field("namespaces", "%d other(s) with entries; fullest: %s".formatted(r.namespaces().size(),
                         r.namespaces().stream().limit(3).map(n -> u.unlimited() ? "%s %d".formatted(n.label(), n.count())
-                                        : "%s %d (%s)".formatted(n.label(), n.count(), pct((double) n.count() / u.max())))
+                                        : "%s %d (%s)".formatted(n.label(), n.count(), Units.formatPercent((double) n.count() / u.max())))
                                 .collect(java.util.stream.Collectors.joining(", "))));
             }
             field("buckets", "%d%s, %s entries per bucket now, %s at max".formatted(u.buckets(),
@@ -218,10 +218,6 @@ final class TextRenderer {
 
     private void line(String s) {
         out.append(s).append('\n');
-    }
-
-    private static String pct(double ratio) {
-        return String.format(Locale.ROOT, "%.1f%%", ratio * 100);
     }
 
     private static String dec(double v) {

@@ -1,10 +1,10 @@
 package ctguard.cli;
 
 import ctguard.core.Printable;
+import ctguard.core.Units;
 import ctguard.core.top.TopReport;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** ctguard top as aligned text: a summary, then each list with counts and shares, the notes and the advice. */
@@ -97,7 +97,7 @@ final class TopRenderer {
     }
 
     private static String share(long part, long whole) {
-        return whole == 0 ? "-" : String.format(Locale.ROOT, "%.1f%%", 100.0 * part / whole);
+        return whole == 0 ? "-" : Units.formatPercent((double) part / whole);
     }
 
     private void advice(TopReport r) {
@@ -107,7 +107,7 @@ final class TopRenderer {
         out.append('\n').append(colors.bold("NOTRACK advice (printed only: nothing was applied)")).append('\n');
         for (TopReport.NotrackAdvice a : r.notrack()) {
             out.append("\n%s: %d entries (%s) need no tracking if exempted; nft:%n".formatted(a.candidate().name(), a.entries(),
-                    String.format(Locale.ROOT, "%.1f%%", 100 * a.share())));
+                    Units.formatPercent(a.share())));
             NotrackRules.nft(a.candidate()).forEach(l -> out.append("    ").append(l).append('\n'));
             out.append("  or iptables:\n");
             NotrackRules.iptables(a.candidate()).forEach(l -> out.append("    ").append(l).append('\n'));

@@ -21,16 +21,16 @@ public final class Checker {
         List<Verdict.Reason> reasons = new ArrayList<>();
         String fill = usage.unlimited()
                 ? "%d entries, no limit (nf_conntrack_max 0)".formatted(usage.fullestCount())
-                : "table %s full (%d of %d entries)".formatted(percent(usage.fullestFillRatio()), usage.fullestCount(), usage.max());
+                : "table %s full (%d of %d entries)".formatted(Units.formatPercent(usage.fullestFillRatio()), usage.fullestCount(), usage.max());
         fill += usage.fullestNamespace() == null ? "" : " in network namespace " + usage.fullestNamespace();
         if (usage.unlimited()) {
             reasons.add(new Verdict.Reason(Status.WARNING, "unlimited",
                     "nf_conntrack_max is 0: the kernel sets no limit, so conntrack's kernel memory has no bound; 'ctguard tune' sets the balanced max %d"
                             .formatted(balancedMax(node, budget))));
         } else if (usage.fullestFillRatio() >= policy.critFill()) {
-            reasons.add(new Verdict.Reason(Status.CRITICAL, "fill", fill + ", at or above the critical " + percent(policy.critFill())));
+            reasons.add(new Verdict.Reason(Status.CRITICAL, "fill", fill + ", at or above the critical " + Units.formatPercent(policy.critFill())));
         } else if (usage.fullestFillRatio() >= policy.warnFill()) {
-            reasons.add(new Verdict.Reason(Status.WARNING, "fill", fill + ", at or above the warning " + percent(policy.warnFill())));
+            reasons.add(new Verdict.Reason(Status.WARNING, "fill", fill + ", at or above the warning " + Units.formatPercent(policy.warnFill())));
         }
         if (usage.entriesPerBucket() > policy.maxChain()) {
             reasons.add(new Verdict.Reason(Status.WARNING, "chain_length",
@@ -103,10 +103,6 @@ public final class Checker {
 
     private static boolean positive(Long v) {
         return v != null && v > 0;
-    }
-
-    static String percent(double ratio) {
-        return String.format(Locale.ROOT, "%.1f%%", ratio * 100);
     }
 
     static String decimal(double v) {

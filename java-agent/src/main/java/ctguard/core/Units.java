@@ -106,6 +106,11 @@ public final class Units {
     }
 
     /** A number in its shortest plain form, at most {@code decimals} places: 75, 12.5, 0.001. */
+    /** A share as people read it: 0.7625 is 76.3%. */
+    public static String formatPercent(double ratio) {
+        return String.format(java.util.Locale.ROOT, "%.1f%%", ratio * 100);
+    }
+
     public static String formatPlain(double value, int decimals) {
         return new BigDecimal(value).setScale(decimals, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
     }

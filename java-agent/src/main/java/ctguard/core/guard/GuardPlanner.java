@@ -6,7 +6,6 @@ import ctguard.core.Units;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * guard's decisions, pure (docs/architecture.md, "ctguard guard"): predict time-to-full from the recent insert
@@ -56,7 +55,7 @@ public final class GuardPlanner {
         if (lastRaise != null && Duration.between(lastRaise, now.at()).compareTo(policy.cooldown()) < 0) {
             return GuardDecision.none(secondsToFull);
         }
-        String why = filling ? "%s full, at or above the trigger %s".formatted(percent(now.fill()), percent(policy.trigger()))
+        String why = filling ? "%s full, at or above the trigger %s".formatted(Units.formatPercent(now.fill()), Units.formatPercent(policy.trigger()))
                 : "full in %.0f s at %.0f inserts/s, within the lead of %s".formatted(secondsToFull, rate, Units.formatDuration(policy.lead()));
         long newMax = Math.min(now.max() * 2, ceiling);
         if (newMax <= now.max()) {
@@ -80,9 +79,5 @@ public final class GuardPlanner {
         }
         return new GuardDecision(GuardDecision.Kind.RAISE, newMax, newBuckets,
                 why + "; max %d -> %d%s".formatted(now.max(), newMax, newMax == ceiling ? " (the budget's ceiling)" : "") + buckets, secondsToFull);
-    }
-
-    private static String percent(double ratio) {
-        return String.format(Locale.ROOT, "%.1f%%", ratio * 100);
     }
 }

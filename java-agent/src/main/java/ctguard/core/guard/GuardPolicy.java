@@ -16,4 +16,13 @@ import java.time.Duration;
  */
 public record GuardPolicy(double trigger, Duration lead, Duration cooldown, double maxChain, Duration maxStall,
                           Duration stallPerEntry, Duration stallPerBucket, Duration rateWindow) {
+    /**
+     * What a bucket resize stalls inserts for, per entry rehashed and per bucket of the new table: fitted to
+     * bench/rehash.sh on a 6.18 kernel (doubling 262144 buckets: 57 ms at 10,000 entries, 96 ms at 100,000,
+     * 521 ms at 1,000,000).
+     */
+    public static final Duration MEASURED_STALL_PER_ENTRY = Duration.ofNanos(470);
+    public static final Duration MEASURED_STALL_PER_BUCKET = Duration.ofNanos(100);
+    /** The insert rate is measured over the last this long. */
+    public static final Duration RATE_WINDOW = Duration.ofSeconds(10);
 }

@@ -19,10 +19,11 @@ public record NotrackCandidate(String name, int l4, int port, boolean loopback) 
         return new NotrackCandidate(Protocols.name(l4) + "/" + port, l4, port, false);
     }
 
-    boolean matches(Entry e) {
+    /** @param onLoopback whether e has both ends on loopback, worked out once per entry by the caller */
+    boolean matches(Entry e, boolean onLoopback) {
         if (loopback) {
-            return e.loopback();
+            return onLoopback;
         }
-        return e.l4 == l4 && (port < 0 || e.dport == port) && !e.loopback();
+        return !onLoopback && e.l4 == l4 && (port < 0 || e.dport == port);
     }
 }

@@ -1,6 +1,7 @@
 package ctguard.core.top;
 
 import ctguard.core.CtguardException;
+import ctguard.core.Units;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -63,23 +64,19 @@ public final class Top {
         long unreplied = c.byFlag().getOrDefault("unreplied", 0L);
         if (unreplied * 2 > entries) {
             notes.add("%s of the entries are unreplied: the kernel evicts those first when the table is full (early_drop), "
-                    .formatted(percent(unreplied, entries)) + "so a table full of them drops less new traffic than its fill suggests; "
+                    .formatted(Units.formatPercent((double) unreplied / entries)) + "so a table full of them drops less new traffic than its fill suggests; "
                     + "they are often scans, or replies that take another path");
         }
         long tcp = c.byL4proto().getOrDefault("tcp", 0L);
         long timeWait = c.byState().getOrDefault("TIME_WAIT", 0L);
         if (tcp > 0 && timeWait * 4 > tcp) {
             notes.add("%s of the TCP entries are in TIME_WAIT: closed connections the kernel keeps for nf_conntrack_tcp_timeout_time_wait; "
-                    .formatted(percent(timeWait, tcp)) + "a lower TIME_WAIT timeout (prepare sets 60 s) frees them sooner");
+                    .formatted(Units.formatPercent((double) timeWait / tcp)) + "a lower TIME_WAIT timeout (prepare sets 60 s) frees them sooner");
         }
         if (!c.approximate().isEmpty()) {
             notes.add("more distinct values than top counts exactly for " + String.join(", ", c.approximate())
                     + ": those lists are the heavy hitters, each count a lower bound");
         }
         return notes;
-    }
-
-    static String percent(long part, long whole) {
-        return String.format(java.util.Locale.ROOT, "%.1f%%", 100.0 * part / whole);
     }
 }

@@ -52,7 +52,6 @@ public final class TopCounts {
     public void startNetns(String label) {
         endNetns();
         netns = label;
-        netnsEntries = 0;
     }
 
     /** Closes the current namespace's count. */
@@ -105,8 +104,9 @@ public final class TopCounts {
             src4.add(e.srcHi >>> 8);
             dst4.add(e.dstHi >>> 8);
         }
+        boolean onLoopback = e.loopback();
         for (int i = 0; i < candidateEntries.length; i++) {
-            if (candidates.get(i).matches(e)) {
+            if (candidates.get(i).matches(e, onLoopback)) {
                 candidateEntries[i]++;
                 if (e.zone != 0) {
                     candidateZoned[i]++;
