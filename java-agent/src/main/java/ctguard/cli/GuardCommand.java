@@ -8,6 +8,7 @@ import ctguard.core.Waiter;
 import ctguard.core.guard.Guard;
 import ctguard.core.guard.GuardDecision;
 import ctguard.core.guard.GuardPolicy;
+import ctguard.core.guard.GuardRuns;
 import ctguard.core.guard.GuardSample;
 import ctguard.io.ActionLog;
 import picocli.CommandLine.Command;
@@ -19,13 +20,12 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-@Command(name = "guard", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "guard", mixinStandardHelpOptions = true, sortOptions = false, subcommands = GuardStopCommand.class,
         description = {"During the upgrade window: watch the fullest namespace's table and raise before the kernel drops.",
                 "Every --interval it samples the count against max and predicts the time to a full table from the recent insert rate. "
                         + "At --trigger fill, or when the table would be full within --lead, it doubles max (up to the memory budget's ceiling), "
@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
                         + "--max-stall; never two raises within --cooldown, never a lowering. Each raise is a prepare: the same lock and "
                         + "snapshot (taken if none exists), so 'ctguard restore' afterwards puts the originals back.",
                 "Every event is a JSON line on stdout and in STATE_DIR/guard.jsonl; raises and the ceiling also go to syslog. "
-                        + "SIGTERM or SIGINT stops it between samples, never inside a write."})
+                        + "SIGTERM or SIGINT stops it between samples, never inside a write; so does 'ctguard guard stop', which then prints the run. "
+                        + "One guard per node: a second one refuses to start (exit 75)."})
 final class GuardCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -85,23 +86,19 @@ final class GuardCommand implements Callable<Integer> {
         Wiring wiring = new Wiring(common);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ActionLog log = new ActionLog(common.stateDirPath().resolve("guard.jsonl"));
+        ActionLog log = new ActionLog(common.stateDirPath().resolve(Wiring.GUARD_LOG));
         GuardPolicy policy = new GuardPolicy(trigger, lead, cooldown, maxChain, maxStall, GuardPolicy.MEASURED_STALL_PER_ENTRY,
                 GuardPolicy.MEASURED_STALL_PER_BUCKET, GuardPolicy.RATE_WINDOW);
         Guard guard = new Guard(wiring.kernel(), new Prepare(wiring.kernel(), wiring.snapshots(), wiring.lock(), Waiter.SYSTEM), Waiter.SYSTEM);
         AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            try {
-                // the run ends between samples: a raise in progress is finished, never cut
-                done.await(lockTimeout.toMillis() + 30_000, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "ctguard-guard-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        GuardRuns.Claim claim = wiring.guardRuns().claim();
+        // SIGTERM and SIGINT end the run between samples, and the command exits 0 after its end line: a stop is how a
+        // window ends (systemctl stop, 'ctguard guard stop'), not a failure; a raise in progress is finished, never cut
+        for (String signal : List.of("TERM", "INT")) {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stop.set(true));
+        }
         try {
+            emit(start(wiring), out, err, log);
             Guard.Summary summary = guard.run(new Guard.Options(policy, budget.memoryBudget, duration, interval, lockTimeout), events(out, err, log), stop::get);
             JsonObject end = new JsonObject();
             end.addProperty("event", "end");
@@ -115,13 +112,26 @@ final class GuardCommand implements Callable<Integer> {
             end.addProperty("stopped", summary.stopped());
             emit(end, out, err, log);
         } finally {
-            // the stop hook waits for this: the summary line is out before the JVM halts
-            done.countDown();
-            if (!stop.get()) {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            }
+            claim.close();
         }
         return 0;
+    }
+
+    /** The run's first line: who runs, with what policy, from which max; 'guard stop' reads the run from here on. */
+    private JsonObject start(Wiring wiring) {
+        JsonObject o = new JsonObject();
+        o.addProperty("event", "start");
+        o.addProperty("at", java.time.Instant.now().toString());
+        o.addProperty("pid", ProcessHandle.current().pid());
+        o.addProperty("max", wiring.kernel().read().max());
+        o.addProperty("duration_seconds", duration.toSeconds());
+        o.addProperty("interval_seconds", interval.toMillis() / 1000.0);
+        o.addProperty("trigger", trigger);
+        o.addProperty("lead_seconds", lead.toSeconds());
+        o.addProperty("cooldown_seconds", cooldown.toSeconds());
+        o.addProperty("max_chain", maxChain);
+        o.addProperty("max_stall_ms", maxStall.toMillis());
+        return o;
     }
 
     private Guard.Events events(PrintWriter out, PrintWriter err, ActionLog log) {

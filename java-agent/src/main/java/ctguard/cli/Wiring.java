@@ -8,7 +8,9 @@ import ctguard.core.KernelLog;
 import ctguard.core.NodeLock;
 import ctguard.core.SnapshotStore;
 import ctguard.core.Waiter;
+import ctguard.core.guard.GuardRuns;
 import ctguard.io.FileCounterHistory;
+import ctguard.io.FileGuardRuns;
 import ctguard.io.FileNodeLock;
 import ctguard.io.FileSnapshotStore;
 import ctguard.io.NodeDir;
@@ -33,6 +35,13 @@ final class Wiring {
     SnapshotStore snapshots() {
         return new FileSnapshotStore(options.stateDirPath(), options.stateDirDisplay(), new NodeDir(options.rootPath()));
     }
+
+    GuardRuns guardRuns() {
+        return new FileGuardRuns(new NodeDir(options.rootPath()), options.stateDirPath().resolve(GUARD_LOG));
+    }
+
+    /** guard's action log, in the state dir. */
+    static final String GUARD_LOG = "guard.jsonl";
 
     NodeLock lock() {
         return new FileNodeLock(new NodeDir(options.rootPath()));

@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  * (docs/architecture.md, "Messages").
  */
 public enum Option {
-    FORCE, DISCARD, WAIT, MAX, BUCKETS, MEMORY_BUDGET, ALLOW_PARTIAL, MARGIN, MAX_CHAIN, WARN_FILL, CRIT_FILL, LIMIT, ENTRY_BYTES;
+    FORCE, DISCARD, WAIT, MAX, BUCKETS, MEMORY_BUDGET, ALLOW_PARTIAL, MARGIN, MAX_CHAIN, WARN_FILL, CRIT_FILL, LIMIT, ENTRY_BYTES, TIMEOUT;
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+)}");
     private static final Map<String, Option> BY_KEY = Arrays.stream(values())

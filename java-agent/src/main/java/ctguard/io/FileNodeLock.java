@@ -66,21 +66,26 @@ public final class FileNodeLock implements NodeLock {
     }
 
     private FileChannel open() {
-        Path file = node.lockFile();
+        return openLockFile(node.lockFile());
+    }
+
+    /** A lock file of the node's directory, created 0600 when missing; never through a link, never a FIFO. */
+    static FileChannel openLockFile(Path file) {
         DurableFiles.refuseSymlink(file);
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             // a FIFO would block the open forever, holding up every run
             throw new CtguardException(ExitCode.CANT_CREATE, file + " is not a regular file; move it aside");
         }
         try {
-            return FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-                    PosixFilePermissions.asFileAttribute(DurableFiles.PRIVATE));
+            return FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                            LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(DurableFiles.PRIVATE));
         } catch (IOException e) {
             throw DurableFiles.cannotWrite(file, e);
         }
     }
 
-    private static FileLock tryLock(FileChannel channel) throws IOException {
+    /** The lock when no other process (nor this one) holds it, else null. */
+    static FileLock tryLock(FileChannel channel) throws IOException {
         try {
             return channel.tryLock();
         } catch (OverlappingFileLockException e) {

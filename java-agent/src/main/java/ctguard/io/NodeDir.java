@@ -33,6 +33,12 @@ public final class NodeDir {
         return dir.resolve("lock");
     }
 
+    /** Held by the node's one guard while it runs, and names its pid. */
+    Path guardFile() {
+        DurableFiles.ensurePrivateDirectory(dir);
+        return dir.resolve("guard.pid");
+    }
+
     /** Records that the node's live snapshot is at this (logical) path. */
     void register(String snapshotPath) {
         DurableFiles.ensurePrivateDirectory(dir);

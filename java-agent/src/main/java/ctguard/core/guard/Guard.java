@@ -42,7 +42,10 @@ public final class Guard {
         void failed(GuardDecision decision, CtguardException error);
     }
 
-    /** @param firstDrops the drop counter at the first sample, lastDrops at the last (null when unreadable) */
+    /**
+     * @param lastMax    max as guard left it: the last sample's, or the last raise's when that came after it
+     * @param firstDrops the drop counter at the first sample, lastDrops at the last (null when unreadable)
+     */
     public record Summary(int samples, int raises, boolean atCeiling, long lastMax, Long firstDrops, Long lastDrops, boolean stopped) {
     }
 
@@ -67,10 +70,12 @@ public final class Guard {
         int taken = 0;
         Long firstDrops = null;
         GuardSample last = null;
+        long maxNow = 0;
         while (!stopRequested.getAsBoolean() && clock.now().isBefore(end)) {
             NodeState node = kernel.read();
             last = new GuardSample(clock.now(), node.fullestCount(), node.max(), node.buckets(),
                     node.stats() == null ? null : node.stats().drop());
+            maxNow = last.max();
             if (taken++ == 0) {
                 firstDrops = last.drops();
             }
@@ -89,6 +94,7 @@ public final class Guard {
                 try {
                     events.acted(decision, raise(node, decision, options));
                     raises++;
+                    maxNow = decision.newMax();
                     lastRaise = clock.now();
                 } catch (CtguardException e) {
                     events.failed(decision, e);
@@ -98,7 +104,7 @@ public final class Guard {
             }
             pause(options.interval(), end, stopRequested);
         }
-        return new Summary(taken, raises, ceilingSaid, last == null ? 0 : last.max(),
+        return new Summary(taken, raises, ceilingSaid, maxNow,
                 firstDrops, last == null ? null : last.drops(), stopRequested.getAsBoolean());
     }
 

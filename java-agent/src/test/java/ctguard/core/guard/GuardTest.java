@@ -89,6 +89,19 @@ class GuardTest {
         assertTrue(summary.samples() >= 1 && summary.samples() <= 3, "stopped after " + summary.samples());
     }
 
+    /** Found by bench/guard.sh: a run stopped right after a raise reported the max of its last sample, from before the raise. */
+    @Test
+    void theEndReportsTheMaxAsGuardLeftItWhenTheLastThingItDidWasARaise() {
+        FakeNodes.Node node = FakeNodes.node(1000, 2048);
+        node.countAfterSleep(900);
+        Log log = new Log();
+        Guard.Summary summary = new Guard(node.kernel(), node.prepare(), node.clock()).run(options(MemoryBudget.parse("1GiB"), Duration.ofHours(2)), log,
+                () -> !log.acted.isEmpty());
+        assertEquals(List.of("RAISE 2000"), log.acted);
+        assertEquals(2000, node.max());
+        assertEquals(2000, summary.lastMax());
+    }
+
     /** Found on the real kernel: time passing between the clock's test and the sleep made a negative sleep. */
     @Test
     void aClockThatMovesOnItsOwnNeverGetsANegativeSleep() {
