@@ -135,6 +135,7 @@ bench: $(JAR) $(BUNDLE) deps
 	bench/ansible.sh
 	bench/top.sh
 	bench/rehash.sh
+	bench/guard.sh
 
 clean:
 	$(MVN) clean

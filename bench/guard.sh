@@ -31,8 +31,8 @@ cleanup() {
     [ -n "${KEEP:-}" ] || rm -rf "$TMP"
 }
 trap cleanup EXIT
-# the launcher's flags for guard (packaging/ctguard)
-JAVA=(java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -jar "$TMP/ctguard.jar")
+# the launcher's flags for guard (packaging/ctguard); GUARD_HEAP="" measures the JVM's default heap instead
+JAVA=(java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData ${GUARD_HEAP--Xmx32m} -jar "$TMP/ctguard.jar")
 [ "$(cat $SYS/nf_conntrack_count)" -lt 100 ] || { echo "the initial namespace holds entries: this bench needs a quiet node" >&2; exit 1; }
 
 make_namespace() {
@@ -135,6 +135,7 @@ st_rss=$(python3 -c "print(round($st_rss_kib / 1024, 1))")
 gpid=$!
 PIDS+=("$gpid")
 sleep 10
+kill -0 "$gpid" 2>/dev/null || { echo "guard ended early: $(cat "$TMP/cost.out")" >&2; exit 1; }
 cpu10=$(cpu "$gpid")
 rss10=$(rss "$gpid" VmRSS)
 sleep $((GUARD_SECONDS - 12))

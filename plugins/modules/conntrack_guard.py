@@ -35,6 +35,12 @@ description:
     V(prepare) only raises limits and only lowers timeouts, V(tune) lowers max only down to the live count
     plus a margin, failed writes are rolled back). This module builds its command line, runs it without a
     shell and maps its exit code and JSON to the task result.
+  - V(guard) watches the table during the upgrade window and raises max (and buckets) before the kernel drops,
+    within the memory budget, under the same lock and snapshot as V(prepare) (C(ctguard guard)). With
+    O(supervisor=none) the task runs it to its end (for O(duration), or until V(guard_stop)), so run it with
+    C(async) and C(poll=0); with O(supervisor=systemd) it starts it as the transient unit O(unit)
+    (C(systemd-run)) and returns at once. V(guard_stop) ends the node's guard and returns its run (C(guard.events));
+    run it before V(restore) or V(persist). The role does both with C(conntrack_guard_guard=true).
   - A parameter that does not apply to the chosen O(action) (for example O(wait) with V(prepare)) fails the
     task before anything runs.
 author:
@@ -46,9 +52,10 @@ options:
         V(persist) change the node (they take the agent's lock and need root).
       - V(top) counts what fills the table (C(ctguard top)) and returns its C(ctguard-top/v1) result, with
         print-only NOTRACK advice; it never changes anything.
+      - V(guard) raises ahead of the load during the window; V(guard_stop) ends it and returns its run.
     type: str
     required: true
-    choices: [status, check, plan, top, prepare, tune, restore, persist]
+    choices: [status, check, plan, top, prepare, tune, restore, persist, guard, guard_stop]
   max:
     description:
       - Target C(nf_conntrack_max) (1..2147483647). Default, chosen by the agent, is the largest power of two
@@ -73,8 +80,8 @@ options:
     description:
       - Kernel memory the table may use at its max, a share of RAM (V(2%)) or a size (V(1GiB), V(512MiB),
         V(2GB)). The agent's default is V(2%).
-      - Applies to V(status), V(check), V(plan), V(prepare) and V(tune) (shown against the memory at max by
-        V(status) and V(check)).
+      - Applies to V(status), V(check), V(plan), V(prepare), V(tune) and V(guard) (shown against the memory at max
+        by V(status) and V(check); the ceiling of V(guard)'s raises).
     type: str
   wait:
     description:
@@ -161,6 +168,76 @@ options:
     type: list
     elements: str
     default: []
+  duration:
+    description:
+      - How long V(guard) watches (a duration such as V(2h)); it also ends earlier at V(guard_stop).
+      - Applies to V(guard).
+    type: str
+    default: 2h
+  interval:
+    description:
+      - Time between V(guard)'s samples of the table.
+      - Applies to V(guard).
+    type: str
+    default: 1s
+  trigger:
+    description:
+      - V(guard) raises once the fullest namespace is this full (a percentage such as V(70%)).
+      - Applies to V(guard).
+    type: str
+    default: 70%
+  lead:
+    description:
+      - V(guard) also raises once the recent insert rate would fill the table within this time.
+      - Applies to V(guard).
+    type: str
+    default: 30s
+  cooldown:
+    description:
+      - No two raises of V(guard) closer than this.
+      - Applies to V(guard).
+    type: str
+    default: 30s
+  max_chain:
+    description:
+      - V(guard) raises the buckets too when a full table at the new max would average more entries per bucket.
+      - Applies to V(guard).
+    type: str
+    default: "8"
+  max_stall:
+    description:
+      - V(guard) refuses (and says so) a bucket raise whose expected rehash stall at the current count is longer;
+        the stall model is measured by C(bench/rehash.sh).
+      - Applies to V(guard).
+    type: str
+    default: 50ms
+  prometheus_file:
+    description:
+      - V(guard) rewrites its metrics to this file, atomically, every interval (a node_exporter textfile).
+      - Applies to V(guard).
+    type: path
+  supervisor:
+    description:
+      - How V(guard) runs. V(none) runs it in the task, to its end (use C(async) with C(poll=0)); V(systemd) starts
+        it as the transient unit O(unit) with C(systemd-run) and returns at once (C(changed=true)); it fails when
+        that unit exists already.
+      - Applies to V(guard).
+    type: str
+    default: none
+    choices: [none, systemd]
+  unit:
+    description:
+      - The transient unit's name with O(supervisor=systemd).
+      - Applies to V(guard).
+    type: str
+    default: ctguard-guard
+  stop_timeout:
+    description:
+      - How long V(guard_stop) waits for the guard to end (it ends between samples, after a raise in progress);
+        still running then, the task fails with rc 75.
+      - Applies to V(guard_stop).
+    type: str
+    default: 60s
   executable:
     description:
       - The C(ctguard) command on the managed node, run as is. The default is the launcher of the
@@ -191,15 +268,16 @@ options:
     description:
       - With O(jar), JVM options placed before C(-jar). The defaults cut the agent's start-up time and
         resident memory by about 20% each (measured with C(bench/startup.sh)); the bundle's launcher sets its
-        own.
+        own. V(guard) also gets C(-Xmx32m) unless these set C(-Xmx); with the default heap its resident memory
+        grows to 150 MiB in 10 minutes, capped it stays near 56 MiB (C(bench/guard.sh)).
     type: list
     elements: str
     default: ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-Xms8m"]
   state_dir:
     description:
-      - Where the agent keeps its snapshot (C(snapshot.json)), lock (C(lock)) and, for V(check), the counter
-        cache (C(counters.json)); absolute. Passed to V(check), V(prepare), V(tune), V(restore) and V(persist)
-        only.
+      - Where the agent keeps its snapshot (C(snapshot.json)), V(guard)'s action log (C(guard.jsonl)) and, for
+        V(check), the counter cache (C(counters.json)); absolute. Passed to V(check), V(prepare), V(tune), V(restore),
+        V(persist), V(guard) and V(guard_stop) only.
     type: path
     default: /var/lib/conntrack-guard
   root:
@@ -211,7 +289,8 @@ options:
   lock_timeout:
     description:
       - How long V(prepare), V(tune), V(restore) and V(persist) wait for another run's lock before failing with rc 75
-        (a duration such as V(30s) or V(2m)). Accepted, and ignored, by the read-only actions.
+        (a duration such as V(30s) or V(2m)); for V(guard), how long each raise waits (a raise that cannot get the
+        lock is logged as V(raise_failed) and guard keeps watching). Accepted, and ignored, by the read-only actions.
     type: str
     default: 30s
 requirements:
@@ -223,6 +302,8 @@ notes:
     same plan, writes nothing (not even the snapshot or, for V(tune) with O(persist=true), the files), takes no lock
     and does not wait; C(changed) says whether the real run would change anything. V(status), V(check) and
     V(plan) are read-only and run as usual (V(check) still updates its counter cache, which is not a change)."
+  - "Check mode: V(guard) starts nothing (C(changed) is true with O(supervisor=systemd), whose start is certain, and
+    false with V(none), whose raises cannot be foreseen); V(guard_stop) signals nothing and returns the run so far."
   - "Diff mode: V(prepare), V(tune) and V(restore) return one C(name = value) line per tunable whose value changes
     (or would change, in check mode); V(persist) returns one diff per file it creates, updates or removes;
     V(tune) with O(persist=true) returns a list, the tunables' diff (when any changes) followed by the files'."
@@ -362,9 +443,50 @@ EXAMPLES = r"""
   conntrack_guard:
     action: persist
     remove: true
+
+- name: Guard the table during the window, in the background (see the role's conntrack_guard_guard)
+  become: true
+  conntrack_guard:
+    action: guard
+    duration: 2h
+  async: 7500
+  poll: 0
+  register: guard_job
+
+- name: Or as a transient systemd unit, where systemd runs
+  become: true
+  conntrack_guard:
+    action: guard
+    supervisor: systemd
+
+- name: At the end of the window, stop it and show what it raised
+  become: true
+  conntrack_guard:
+    action: guard_stop
+  register: guard_run
+
+- name: Say what guard did
+  ansible.builtin.debug:
+    msg: "{{ guard_run.guard.events | map(attribute='reason', default='') | select | list }}"
 """
 
 RETURN = r"""
+guard:
+  description:
+    - V(guard_stop) (and V(guard) with O(supervisor=none)) the guard's run. C(events) are its action log lines,
+      oldest first, each with C(event) (V(start), V(raise), V(ceiling), V(raise_failed), V(end)), C(at) and the
+      event's fields (a raise's C(max), C(buckets), C(reason)); the V(end) event has C(samples), C(raises),
+      C(at_ceiling), C(max), C(drops_first), C(drops_last) and C(stopped).
+    - V(guard_stop) also returns C(pid) (the guard found running, or null), C(was_running) and C(stopped).
+    - With O(supervisor=systemd), V(guard) returns C(unit) instead.
+  returned: for V(guard) and V(guard_stop)
+  type: dict
+  sample: {"pid": 4242, "was_running": true, "stopped": true, "events": [
+           {"event": "start", "at": "2026-12-02T17:00:00Z", "pid": 4242, "max": 262144},
+           {"event": "raise", "at": "2026-12-02T17:20:01Z", "max": 524288, "buckets": null,
+            "reason": "71.0% full, at or above the trigger 70.0%; max 262144 -> 524288"},
+           {"event": "end", "at": "2026-12-02T18:00:00Z", "samples": 3600, "raises": 1, "at_ceiling": false,
+            "max": 524288, "drops_first": 0, "drops_last": 0, "stopped": true}]}
 agent_missing:
   description: The O(installed_marker) file is missing; the agent was not run.
   returned: when O(installed_marker) is set and missing
@@ -386,7 +508,10 @@ rc:
   type: int
   sample: 0
 changed:
-  description: Whether the node changed, or in check mode would have changed; exactly the agent's C(changed).
+  description:
+    - Whether the node changed, or in check mode would have changed; exactly the agent's C(changed).
+    - For V(guard), whether it raised anything (with O(supervisor=systemd), that the unit was started); for
+      V(guard_stop), whether it ended a running guard.
   returned: always
   type: bool
   sample: true
@@ -747,11 +872,20 @@ import re
 
 from ansible.module_utils.basic import AnsibleModule
 
-ACTIONS = ('status', 'check', 'plan', 'top', 'prepare', 'tune', 'restore', 'persist')
+ACTIONS = ('status', 'check', 'plan', 'top', 'prepare', 'tune', 'restore', 'persist', 'guard', 'guard_stop')
+# The agent's command words of each action where they are not the action's name.
+AGENT_COMMAND = dict(guard_stop=['guard', 'stop'])
 # The actions that change the node: they get --dry-run in check mode, --state-dir and --lock-timeout.
 CHANGING = ('prepare', 'tune', 'restore', 'persist')
-# The actions that keep files in the state directory: the changing ones, and check (its counter cache).
-USES_STATE_DIR = ('check',) + CHANGING
+# guard writes JSON lines, not one object: it has no --json, and the module reads its lines (interpret_guard).
+DRY_RUN = CHANGING + ('guard_stop',)
+TAKES_LOCK_TIMEOUT = CHANGING + ('guard',)
+# The actions that keep files in the state directory: the changing ones, guard's and check (its counter cache).
+USES_STATE_DIR = ('check',) + CHANGING + ('guard', 'guard_stop')
+SYSTEMD_RUN = 'systemd-run'
+# guard runs for hours: the bundle's launcher caps its heap so (bench/guard.sh), and so does a jar run here
+GUARD_HEAP = '-Xmx32m'
+
 DEFAULT_EXECUTABLE = '/opt/conntrack-guard/bin/ctguard'
 DEFAULT_JAVA_OPTIONS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xshare:auto', '-Xms8m']
 
@@ -772,6 +906,17 @@ ARGUMENT_SPEC = dict(
     netns=dict(type='str'),
     limit=dict(type='int', default=10),
     notrack_candidates=dict(type='list', elements='str', default=[]),
+    duration=dict(type='str', default='2h'),
+    interval=dict(type='str', default='1s'),
+    trigger=dict(type='str', default='70%'),
+    lead=dict(type='str', default='30s'),
+    cooldown=dict(type='str', default='30s'),
+    max_chain=dict(type='str', default='8'),
+    max_stall=dict(type='str', default='50ms'),
+    prometheus_file=dict(type='path'),
+    supervisor=dict(type='str', default='none', choices=['none', 'systemd']),
+    unit=dict(type='str', default='ctguard-guard'),
+    stop_timeout=dict(type='str', default='60s'),
     executable=dict(type='path', default=DEFAULT_EXECUTABLE),
     installed_marker=dict(type='path'),
     jar=dict(type='path'),
@@ -789,7 +934,7 @@ APPLIES_TO = dict(
     max=('plan', 'prepare', 'tune'),
     buckets=('plan', 'prepare', 'tune'),
     time_wait=('plan', 'prepare', 'tune'),
-    memory_budget=('status', 'check', 'plan', 'prepare', 'tune'),
+    memory_budget=('status', 'check', 'plan', 'prepare', 'tune', 'guard'),
     wait=('restore',),
     force=('prepare', 'tune', 'restore'),
     discard=('restore',),
@@ -801,6 +946,17 @@ APPLIES_TO = dict(
     netns=('top',),
     limit=('top',),
     notrack_candidates=('top',),
+    duration=('guard',),
+    interval=('guard',),
+    trigger=('guard',),
+    lead=('guard',),
+    cooldown=('guard',),
+    max_chain=('guard',),
+    max_stall=('guard',),
+    prometheus_file=('guard',),
+    supervisor=('guard',),
+    unit=('guard',),
+    stop_timeout=('guard_stop',),
 )
 
 # Flags passed with a value, in argv order: (parameter, flag, actions).
@@ -813,6 +969,15 @@ VALUE_FLAGS = (
     ('counter_cache', '--counter-cache', APPLIES_TO['counter_cache']),
     ('netns', '--netns', APPLIES_TO['netns']),
     ('limit', '--limit', APPLIES_TO['limit']),
+    ('duration', '--duration', APPLIES_TO['duration']),
+    ('interval', '--interval', APPLIES_TO['interval']),
+    ('trigger', '--trigger', APPLIES_TO['trigger']),
+    ('lead', '--lead', APPLIES_TO['lead']),
+    ('cooldown', '--cooldown', APPLIES_TO['cooldown']),
+    ('max_chain', '--max-chain', APPLIES_TO['max_chain']),
+    ('max_stall', '--max-stall', APPLIES_TO['max_stall']),
+    ('prometheus_file', '--prometheus-file', APPLIES_TO['prometheus_file']),
+    ('stop_timeout', '--timeout', APPLIES_TO['stop_timeout']),
 )
 # Flags repeated once per element of a list parameter.
 LIST_FLAGS = (
@@ -855,16 +1020,22 @@ def not_applicable(params):
 
 
 def build_argv(params, check_mode, java=None):
-    """The agent's argument vector: [executable, action, --json, flags...], or with a jar
-    [java, *java_options, -jar, jar, action, --json, flags...]."""
+    """The agent's argument vector: [executable, command, --json, flags...], or with a jar
+    [java, *java_options, -jar, jar, command, --json, flags...]; V(guard) with O(supervisor=systemd) is that
+    vector under [systemd-run, --unit, UNIT, ..., --]."""
     action = params['action']
     if params.get('jar'):
         argv = [java or params['java']]
-        argv.extend(params.get('java_options') or [])
+        options = params.get('java_options') or []
+        argv.extend(options)
+        if action == 'guard' and not any(o.startswith('-Xmx') for o in options):
+            argv.append(GUARD_HEAP)
         argv.extend(['-jar', params['jar']])
     else:
         argv = [params['executable']]
-    argv.extend([action, '--json'])
+    argv.extend(AGENT_COMMAND.get(action, [action]))
+    if action != 'guard':
+        argv.append('--json')
     for name, flag, actions in VALUE_FLAGS:
         if action in actions and params.get(name) is not None:
             argv.extend([flag, str(params[name])])
@@ -875,16 +1046,19 @@ def build_argv(params, check_mode, java=None):
     for name, flag, actions in BOOL_FLAGS:
         if action in actions and params.get(name):
             argv.append(flag)
-    if action in CHANGING:
-        if check_mode:
-            argv.append('--dry-run')
-        if params.get('lock_timeout'):
-            argv.extend(['--lock-timeout', params['lock_timeout']])
+    if action in DRY_RUN and check_mode:
+        argv.append('--dry-run')
+    if action in TAKES_LOCK_TIMEOUT and params.get('lock_timeout'):
+        argv.extend(['--lock-timeout', params['lock_timeout']])
     if action in USES_STATE_DIR:
         argv.extend(['--state-dir', params['state_dir']])
     root = params.get('root')
     if root and os.path.normpath(root) not in ('/', '//'):
         argv.extend(['--root', root])
+    if action == 'guard' and params.get('supervisor') == 'systemd':
+        # --collect: a guard that failed leaves no unit behind to block the next start
+        argv = [SYSTEMD_RUN, '--unit', params['unit'], '--collect', '--quiet',
+                '--description', 'ctguard guard: conntrack headroom during the upgrade window', '--'] + argv
     return argv
 
 
@@ -918,7 +1092,8 @@ def stderr_message(stderr):
 # writer sets force=true, not --force. An option this module does not take keeps the agent's flag.
 PARAMETER_SPELLING = dict(
     force='force=true', allow_partial='allow_partial=true', discard='discard=true',
-    max='max', buckets='buckets', memory_budget='memory_budget', wait='wait',
+    max='max', buckets='buckets', memory_budget='memory_budget', wait='wait', timeout='stop_timeout',
+    max_chain='max_chain',
 )
 PLACEHOLDER = re.compile(r'\{([a-z_]+)\}')
 
@@ -981,6 +1156,36 @@ def interpret(rc, stdout, stderr, params):
         what = 'its result is incomplete'
     return result, 'ctguard %s exited with rc %s but %s (stderr: %s)' % (
         action, rc, what, lines[0] if lines else 'empty')
+
+
+def interpret_guard(rc, stdout, stderr, params):
+    """V(guard)'s result: with systemd, the unit started; else its JSON lines read back into events, as
+    V(guard_stop) returns them. (result, failure message or None)."""
+    if params.get('supervisor') == 'systemd':
+        result = {'rc': rc, 'changed': rc == 0, 'guard': {'unit': params['unit']}}
+        if rc != 0:
+            lines = _stderr_lines(stderr)
+            result['stderr'] = stderr or ''
+            return result, '%s --unit %s failed with rc %s: %s' % (SYSTEMD_RUN, params['unit'], rc, lines[0] if lines else 'no message')
+        return result, None
+    events = []
+    for line in (stdout or '').splitlines():
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(event, dict) and 'event' in event:
+            events.append(event)
+    end = events[-1] if events and events[-1].get('event') == 'end' else None
+    result = {'rc': rc, 'changed': any(e['event'] == 'raise' for e in events), 'action': 'guard', 'guard': {'events': events}}
+    if rc == 0 and end is not None:
+        return result, None
+    result['stderr'] = stderr or ''
+    message = stderr_message(stderr)
+    if message:
+        return result, message
+    lines = _stderr_lines(stderr)
+    return result, 'ctguard guard exited with rc %s without its end line (stderr: %s)' % (rc, lines[0] if lines else 'empty')
 
 
 def _tunable_lines(tunables, key, names):
@@ -1082,8 +1287,15 @@ def main():
         module.fail_json(msg='; '.join(missing))
 
     argv = build_argv(params, module.check_mode, java=java)
+    if params['action'] == 'guard' and module.check_mode:
+        module.exit_json(changed=params['supervisor'] == 'systemd', cmd=argv, msg='check mode: guard not started')
+    if argv[0] == SYSTEMD_RUN:
+        argv[0] = module.get_bin_path(SYSTEMD_RUN, required=True)
     rc, stdout, stderr = module.run_command(argv, environ_update={'NO_COLOR': '1'})
-    result, failure = interpret(rc, stdout, stderr, params)
+    if params['action'] == 'guard':
+        result, failure = interpret_guard(rc, stdout, stderr, params)
+    else:
+        result, failure = interpret(rc, stdout, stderr, params)
     result['cmd'] = argv
 
     result['ctguard_warnings'] = [str(w) for w in result.pop('warnings', None) or []]

@@ -123,13 +123,35 @@ else
     fail "past the ceiling: max $max2, drops $drops2, ceiling events $ceilings; $(tail -3 "$WORK/guard.out") $(cat "$WORK/guard.err")"
 fi
 
-# SIGTERM ends guard between samples with its summary line
-kill -TERM "$GUARD"
-wait "$GUARD" || true
-if tail -n 1 "$WORK/guard.out" | grep -q '"event":"end".*"stopped":true'; then
-    pass "SIGTERM: guard ended cleanly ($(tail -n 1 "$WORK/guard.out"))"
+# a second guard on the node refuses to start while this one runs
+second_rc=0
+ctguard guard --duration 5s --state-dir "$WORK/state2" >/dev/null 2>"$WORK/second.err" || second_rc=$?
+if [ "$second_rc" = 75 ] && grep -q "another guard runs on this node: pid $GUARD" "$WORK/second.err"; then
+    pass "a second guard exits 75: $(cat "$WORK/second.err")"
 else
-    fail "SIGTERM: $(tail -n 2 "$WORK/guard.out")"
+    fail "a second guard: rc $second_rc, $(cat "$WORK/second.err")"
+fi
+
+# 'guard stop' ends it between samples (SIGTERM), waits for its end line, and prints the run; guard exits 0
+ctguard guard stop --json --state-dir "$STATE" >"$WORK/stop.json"
+guard_rc=0
+wait "$GUARD" || guard_rc=$?
+if tail -n 1 "$WORK/guard.out" | grep -q '"event":"end".*"stopped":true' && [ "$guard_rc" = 0 ] \
+    && python3 - "$WORK/stop.json" "$raises1" <<'EOF'
+import json, sys
+g = json.load(open(sys.argv[1]))["guard"]
+events = [e["event"] for e in g["events"]]
+assert g["was_running"] and g["stopped"], g
+assert events[0] == "start" and events[-1] == "end", events
+assert events.count("raise") >= int(sys.argv[2]) and events.count("ceiling") == 1, events
+end = g["events"][-1]
+# the test namespace's drops past the ceiling are in guard's figure, not only the initial namespace's
+assert end["drops_last"] > end["drops_first"], end
+EOF
+then
+    pass "guard stop: guard ended cleanly with exit 0 and its run was printed ($(tail -n 1 "$WORK/guard.out"))"
+else
+    fail "guard stop: guard rc $guard_rc, $(tail -n 2 "$WORK/guard.out"), $(cat "$WORK/stop.json")"
 fi
 [ -s "$STATE/guard.jsonl" ] && pass "the action log in the state dir has $(wc -l < "$STATE/guard.jsonl") lines" || fail "no $STATE/guard.jsonl"
 

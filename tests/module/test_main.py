@@ -457,3 +457,35 @@ def test_a_marker_without_its_executable_is_a_missing_agent(run_main, tmp_path):
                    None, tools=False)
     assert run.exit_code == 1 and run.calls == []
     assert run.output['agent_missing'] is True
+
+
+def fake_systemd_run(monkeypatch):
+    """systemd-run found in /usr/bin, whether this machine has it or not (run_command is faked anyway)."""
+    from ansible.module_utils.basic import AnsibleModule
+    real = AnsibleModule.get_bin_path
+    monkeypatch.setattr(AnsibleModule, 'get_bin_path',
+                        lambda self, name, *a, **kw: '/usr/bin/systemd-run' if name == 'systemd-run' else real(self, name, *a, **kw))
+
+
+def test_guard_under_systemd_starts_the_unit_and_says_changed(run_main, monkeypatch):
+    fake_systemd_run(monkeypatch)
+    run = run_main({'action': 'guard', 'supervisor': 'systemd'}, (0, '', 'Running as unit: ctguard-guard.service\n'))
+    assert run.exit_code == 0, run.output
+    assert run.output['changed'] is True and run.output['guard'] == {'unit': 'ctguard-guard'}
+    assert run.argv[:3] == ['/usr/bin/systemd-run', '--unit', 'ctguard-guard']
+
+
+def test_guard_under_systemd_fails_when_the_unit_exists(run_main, monkeypatch):
+    fake_systemd_run(monkeypatch)
+    run = run_main({'action': 'guard', 'supervisor': 'systemd'},
+                   (1, '', 'Failed to start transient service unit: Unit ctguard-guard.service already exists.\n'))
+    assert run.exit_code == 1
+    assert run.output['msg'] == ('systemd-run --unit ctguard-guard failed with rc 1: Failed to start transient service unit: '
+                                 'Unit ctguard-guard.service already exists.')
+
+
+@pytest.mark.parametrize('supervisor, changed', [('none', False), ('systemd', True)])
+def test_check_mode_guard_starts_nothing(run_main, supervisor, changed):
+    run = run_main({'action': 'guard', 'supervisor': supervisor}, None, check_mode=True)
+    assert run.exit_code == 0 and run.calls == []
+    assert run.output['changed'] is changed and run.output['msg'] == 'check mode: guard not started'

@@ -216,3 +216,36 @@ def test_check_over_budget_keeps_its_counters(run_main, seed):
     assert os.path.isfile(os.path.join(seed, 'var', 'tmp', 'ctguard', 'counters.json'))
     out = run_main(args, real=True, tools=False).output
     assert out['stats_increase'] is not None and out['stats_increase']['drop'] == 0
+
+
+def test_guard_runs_to_its_end_and_guard_stop_reads_its_run_back(run_main, tree):
+    out = run_main(real(tree, action='guard', duration='500ms', interval='100ms'), real=True, tools=False).output
+    assert not out.get('failed') and out['changed'] is False, out   # 1000 of 262144: nothing to raise
+    events = out['guard']['events']
+    assert events[0]['event'] == 'start' and events[-1]['event'] == 'end' and events[-1]['stopped'] is False
+    assert value(tree, 'nf_conntrack_max') == '262144\n'
+
+    stop = run_main(real(tree, action='guard_stop'), real=True, tools=False).output
+    assert not stop.get('failed') and stop['changed'] is False, stop
+    assert stop['guard']['was_running'] is False and stop['guard']['events'] == events
+
+
+def test_guard_raises_a_filling_table_and_restore_puts_the_original_back(run_main, tree):
+    with open(os.path.join(tree, NETFILTER, 'nf_conntrack_count'), 'w') as f:
+        f.write('200000\n')   # 76% of 262144: past the 70% trigger
+    out = run_main(real(tree, action='guard', duration='1s', interval='200ms'), real=True, tools=False).output
+    assert not out.get('failed'), out
+    raises = [e for e in out['guard']['events'] if e['event'] == 'raise']
+    assert out['changed'] is True and len(raises) == 1 and raises[0]['max'] == 524288, out['guard']['events']
+    assert value(tree, 'nf_conntrack_max') == '524288\n'
+    assert out['guard']['events'][-1]['max'] == 524288
+
+    out = run_main(real(tree, action='restore', force=True), real=True, tools=False).output
+    assert out['changed'] is True and not out.get('failed'), out
+    assert value(tree, 'nf_conntrack_max') == '262144\n'
+
+
+def test_guard_stop_in_check_mode_signals_nothing(run_main, tree):
+    run = run_main(real(tree, action='guard_stop'), real=True, tools=False, check_mode=True)
+    assert run.exit_code == 0 and '--dry-run' in run.output['cmd']
+    assert run.output['changed'] is False and run.output['guard']['events'] == []

@@ -152,7 +152,7 @@ def test_argv_is_a_list_of_strings(cg):
     ('check', 'max', 1048576, 'plan, prepare, tune'),
     ('status', 'time_wait', 60, 'plan, prepare, tune'),
     ('restore', 'buckets', 65536, 'plan, prepare, tune'),
-    ('restore', 'memory_budget', '2%', 'status, check, plan, prepare, tune'),
+    ('restore', 'memory_budget', '2%', 'status, check, plan, prepare, tune, guard'),
     ('persist', 'force', True, 'prepare, tune, restore'),
     ('check', 'allow_partial', True, 'prepare, tune, restore'),
     ('prepare', 'fail_on', 'warning', 'check'),
@@ -607,3 +607,51 @@ def test_tune_persist_diff_without_tunable_changes_lists_only_files(cg, agent_js
         f['action'] = 'unchanged'
     result, _ = cg.interpret(0, json.dumps(agent), '', params(cg, action='tune', persist=True))
     assert cg.make_diff(result, 'tune') == []
+
+
+# --- guard and guard_stop -------------------------------------------------------------------------------
+
+def test_argv_guard_passes_its_policy_and_no_json_flag(cg):
+    p = params(cg, action='guard', duration='90m', trigger='60%', memory_budget='4%', prometheus_file='/var/lib/node_exporter/ctguard-guard.prom')
+    assert cg.build_argv(p, False) == [
+        '/opt/conntrack-guard/bin/ctguard', 'guard', '--memory-budget', '4%', '--duration', '90m', '--interval', '1s',
+        '--trigger', '60%', '--lead', '30s', '--cooldown', '30s', '--max-chain', '8', '--max-stall', '50ms',
+        '--prometheus-file', '/var/lib/node_exporter/ctguard-guard.prom', '--lock-timeout', '30s',
+        '--state-dir', '/var/lib/conntrack-guard']
+
+
+def test_argv_guard_with_a_jar_caps_the_heap_unless_the_options_do(cg):
+    capped = cg.build_argv(params(cg, action='guard', jar='/opt/ctguard.jar'), False)
+    assert capped[:7] == ['java'] + JVM + ['-Xmx32m', '-jar']
+    own = cg.build_argv(params(cg, action='guard', jar='/opt/ctguard.jar', java_options=['-Xmx64m']), False)
+    assert own[:4] == ['java', '-Xmx64m', '-jar', '/opt/ctguard.jar']
+    assert '-Xmx32m' not in cg.build_argv(params(cg, action='status', jar='/opt/ctguard.jar'), False)
+
+
+def test_argv_guard_under_systemd_wraps_the_same_vector(cg):
+    plain = cg.build_argv(params(cg, action='guard'), False)
+    wrapped = cg.build_argv(params(cg, action='guard', supervisor='systemd', unit='ctguard-guard-test'), False)
+    assert wrapped[:4] == ['systemd-run', '--unit', 'ctguard-guard-test', '--collect']
+    assert wrapped[wrapped.index('--') + 1:] == plain
+
+
+def test_argv_guard_stop(cg):
+    assert cg.build_argv(params(cg, action='guard_stop', stop_timeout='2m'), True) == [
+        '/opt/conntrack-guard/bin/ctguard', 'guard', 'stop', '--json', '--timeout', '2m', '--dry-run',
+        '--state-dir', '/var/lib/conntrack-guard']
+
+
+@pytest.mark.parametrize('action, name, value', [
+    ('prepare', 'duration', '1h'), ('check', 'supervisor', 'systemd'), ('guard', 'stop_timeout', '5m'),
+    ('guard_stop', 'trigger', '50%')])
+def test_guard_parameters_apply_to_their_action_only(cg, action, name, value):
+    message = cg.not_applicable(params(cg, action=action, **{name: value}))
+    assert message is not None and message.startswith('action=%s does not take %s' % (action, name))
+
+
+def test_a_guard_run_without_its_end_line_is_a_failure_with_the_agents_message(cg):
+    result, failure = cg.interpret_guard(75, '', 'ctguard guard: another guard runs on this node: pid 7 holds '
+                                         '/run/conntrack-guard/guard.pid; one guard per node, so stop that one first\n',
+                                         params(cg, action='guard'))
+    assert failure.startswith('ctguard guard: another guard runs on this node: pid 7')
+    assert result['rc'] == 75 and result['changed'] is False and result['guard'] == {'events': []}

@@ -3,6 +3,7 @@ package ctguard.cli;
 import com.google.gson.JsonObject;
 import ctguard.core.CtguardException;
 import ctguard.core.Prepare;
+import ctguard.core.RehashStall;
 import ctguard.core.Result;
 import ctguard.core.Waiter;
 import ctguard.core.guard.Guard;
@@ -87,8 +88,7 @@ final class GuardCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ActionLog log = new ActionLog(common.stateDirPath().resolve(Wiring.GUARD_LOG));
-        GuardPolicy policy = new GuardPolicy(trigger, lead, cooldown, maxChain, maxStall, GuardPolicy.MEASURED_STALL_PER_ENTRY,
-                GuardPolicy.MEASURED_STALL_PER_BUCKET, GuardPolicy.RATE_WINDOW);
+        GuardPolicy policy = new GuardPolicy(trigger, lead, cooldown, maxChain, maxStall, RehashStall.MEASURED, GuardPolicy.RATE_WINDOW);
         Guard guard = new Guard(wiring.kernel(), new Prepare(wiring.kernel(), wiring.snapshots(), wiring.lock(), Waiter.SYSTEM), Waiter.SYSTEM);
         AtomicBoolean stop = new AtomicBoolean();
         GuardRuns.Claim claim = wiring.guardRuns().claim();

@@ -165,6 +165,7 @@ final class JsonRenderer {
             j.addProperty("name", n.name());
             j.addProperty("pid", n.pid());
             j.addProperty("count", n.count());
+            j.addProperty("drops", n.drops());
             j.addProperty("fill_ratio", r.usage() == null || r.usage().unlimited() ? null : round((double) n.count() / r.usage().max()));
             a.add(j);
         }
@@ -294,6 +295,7 @@ final class JsonRenderer {
         o.addProperty("node_over_budget", p.nodeOverBudget());
         o.addProperty("balanced_max", p.balancedMax());
         o.addProperty("for_other_node", p.forOtherNode());
+        o.addProperty("expected_rehash_stall_ms", p.rehashStall() == null ? null : p.rehashStall().toMillis());
         return o;
     }
 

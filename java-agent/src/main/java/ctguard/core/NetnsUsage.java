@@ -6,8 +6,9 @@ package ctguard.core;
  * @param id    net:[inode]
  * @param name  its name under /run/netns, or null
  * @param pid   a process living in it, or null
+ * @param drops its own drop counter (packets the kernel dropped for want of room in its table), or null when not read
  */
-public record NetnsUsage(String id, String name, Integer pid, long count) {
+public record NetnsUsage(String id, String name, Integer pid, long count, Long drops) {
     public String label() {
         return name != null ? name : pid != null ? id + " (pid " + pid + ")" : id;
     }

@@ -42,6 +42,24 @@ public record NodeState(
         return namespaces.isEmpty() ? count : Math.max(count, namespaces.get(0).count());
     }
 
+    /**
+     * The drop counters of this namespace and of every other with entries whose counters were read, summed (null when
+     * none was): the one global max fills for all of them at once, and the namespace that fills it is seldom the
+     * reader's own (guard's samples).
+     */
+    public Long dropsInEveryNamespace() {
+        Long own = stats == null ? null : stats.drop();
+        boolean any = own != null;
+        long sum = own == null ? 0 : own;
+        for (NetnsUsage ns : namespaces == null ? java.util.List.<NetnsUsage>of() : namespaces) {
+            if (ns.drops() != null) {
+                sum += ns.drops();
+                any = true;
+            }
+        }
+        return any ? sum : null;
+    }
+
     /** Where the fullest table is: null when it is this namespace's. */
     public NetnsUsage fullestOther() {
         return namespaces.isEmpty() || namespaces.get(0).count() <= count ? null : namespaces.get(0);

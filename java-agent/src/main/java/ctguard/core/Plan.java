@@ -14,9 +14,12 @@ import java.util.List;
  *                       raised buckets whose hash table alone does not fit (prepare and tune refuse it without force)
  * @param nodeOverBudget the node's current max already needs more than the budget, and this plan keeps it
  * @param balancedMax    the max tune would set on this node (its budget ceiling, or the live count's floor)
+ * @param rehashStall    what the plan's bucket write is expected to stall new connections for at the live count
+ *                       ({@link RehashStall#MEASURED}); null when the buckets stay, or for another node
  */
 public record Plan(String kind, List<Item> items, long ceiling, long entryBytes, Long bytesAtTarget, Long bytesAtCurrent,
-                   long budgetBytes, boolean overBudget, boolean nodeOverBudget, long balancedMax, boolean forOtherNode) {
+                   long budgetBytes, boolean overBudget, boolean nodeOverBudget, long balancedMax, boolean forOtherNode,
+                   java.time.Duration rehashStall) {
     public static final String PREPARE = "prepare";
     public static final String TUNE = "tune";
 

@@ -66,12 +66,15 @@ public final class Planner {
         boolean overBudget = maxRaised ? bytesAtTarget > budget : bucketsRaised && Sizing.hashBytes(buckets.value()) > budget;
         boolean nodeOverBudget = !maxRaised && cur.max() != null && (bytesAtTarget == null || bytesAtTarget > budget);
 
+        java.time.Duration stall = bucketsRaised && cur.buckets() != null ? RehashStall.MEASURED.expected(cur.count(), buckets.value()) : null;
+        String bucketsReason = stall == null ? buckets.reason()
+                : buckets.reason() + "; the write rehashes %d entries: new connections stall about %d ms".formatted(cur.count(), stall.toMillis());
         List<Plan.Item> items = List.of(
-                new Plan.Item(Tunables.BUCKETS, cur.buckets(), buckets.value(), buckets.reason()),
+                new Plan.Item(Tunables.BUCKETS, cur.buckets(), buckets.value(), bucketsReason),
                 new Plan.Item(Tunables.MAX, cur.max(), max.value(), max.reason()),
                 new Plan.Item(Tunables.TIME_WAIT, cur.timeWait(), timeWait.value(), timeWait.reason()));
         return new Plan(kind, items, ceiling, entryBytes, bytesAtTarget, bytesAtCurrent, budget, overBudget, nodeOverBudget,
-                balanced, cur.max() == null);
+                balanced, cur.max() == null, stall);
     }
 
     private record Target(long value, String reason) {

@@ -62,11 +62,12 @@ final class NetnsScanner {
         List<NetnsUsage> found = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (Map.Entry<Long, Integer> e : pidByInode.entrySet()) {
-            Long count = entries(root.resolve("proc/" + e.getValue() + "/net/stat/nf_conntrack"));
+            String stat = statText(root.resolve("proc/" + e.getValue() + "/net/stat/nf_conntrack"));
+            Long count = stat == null ? null : entries(stat);
             if (count == null) {
                 problems.add("pid " + e.getValue());
             } else if (count > 0) {
-                found.add(new NetnsUsage("net:[" + e.getKey() + "]", nameByInode.get(e.getKey()), e.getValue(), count));
+                found.add(new NetnsUsage("net:[" + e.getKey() + "]", nameByInode.get(e.getKey()), e.getValue(), count, drops(stat)));
             }
         }
         Map<String, Long> pidless = new LinkedHashMap<>();
@@ -82,7 +83,8 @@ final class NetnsScanner {
                 if (count == null) {
                     problems.add(name);
                 } else if (count > 0) {
-                    found.add(new NetnsUsage("net:[" + inode + "]", name, null, count));
+                    // entered through iproute2 for the count only: its counters are not read
+                    found.add(new NetnsUsage("net:[" + inode + "]", name, null, count, null));
                 }
             });
         }
@@ -162,11 +164,29 @@ final class NetnsScanner {
     }
 
 
-    /** That namespace's count, or null when its stat file is unreadable or has no entries column. */
-    private static Long entries(Path stat) {
+    /** That namespace's stat file, or null when it cannot be read (the process is gone, or it is refused). */
+    private static String statText(Path stat) {
         try {
-            return ProcFormats.statEntries(ProcText.read(stat));
+            return ProcText.read(stat);
         } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Its count, or null when the file has no entries column. */
+    private static Long entries(String stat) {
+        try {
+            return ProcFormats.statEntries(stat);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Its drop counter summed over the CPUs, or null when the file has none (the count is still good). */
+    private static Long drops(String stat) {
+        try {
+            return ProcFormats.stats(stat).drop();
+        } catch (RuntimeException e) {
             return null;
         }
     }

@@ -16,8 +16,8 @@ class NamespacesTest {
     private static FakeNode nodeWithRouter(long routerCount) {
         FakeNode node = new FakeNode();
         node.count = 100;
-        node.others.add(new NetnsUsage("net:[4026532500]", "qrouter-1", 4242, routerCount));
-        node.others.add(new NetnsUsage("net:[4026532501]", null, 4343, 50));
+        node.others.add(new NetnsUsage("net:[4026532500]", "qrouter-1", 4242, routerCount, null));
+        node.others.add(new NetnsUsage("net:[4026532501]", null, 4343, 50, null));
         return node;
     }
 
@@ -62,11 +62,24 @@ class NamespacesTest {
     void restoreWaitsForTheFullestNamespaceToDrain() {
         FakeNode node = nodeWithRouter(0);
         node.prepare().run(new ChangeRequest(PlanRequest.defaults(), false, false, false, Duration.ofSeconds(1)));
-        node.others.set(0, new NetnsUsage("net:[4026532500]", "qrouter-1", 4242, 250_000));
+        node.others.set(0, new NetnsUsage("net:[4026532500]", "qrouter-1", 4242, 250_000, null));
         CtguardException e = assertThrows(CtguardException.class, () -> node.restore().run(
                 new Restore.Options(false, Duration.ZERO, Duration.ofSeconds(1), 0.10, false, false, Duration.ofSeconds(1))));
         assertEquals(ExitCode.TEMP_FAIL, e.exitCode());
         assertTrue(e.getMessage().contains("holds 250000 entries in network namespace qrouter-1"), e.getMessage());
         assertEquals(4194304L, node.values.get(Tunables.MAX));
+    }
+
+    /** Issue 15: guard's drop figure counts the namespace that fills the table, not only its own. */
+    @Test
+    void dropsAreSummedOverThisAndEveryOtherNamespaceWhoseCountersWereRead() {
+        FakeNode node = new FakeNode();
+        node.stats = new ConntrackStats(3L, 0L, 0L, 0L, 0L, 0L);
+        node.others.add(new NetnsUsage("net:[4026532500]", "qrouter-1", 4242, 900, 40L));
+        node.others.add(new NetnsUsage("net:[4026532501]", "qdhcp-1", null, 10, null));
+        assertEquals(43L, node.read().dropsInEveryNamespace());
+        node.stats = null;
+        node.others.clear();
+        assertEquals(null, node.read().dropsInEveryNamespace());
     }
 }

@@ -38,6 +38,20 @@ class PlannerTest {
         assertTrue(plan.item(Tunables.MAX).reason().contains("only raises"));
     }
 
+    /** Issue 15: prepare says what its own bucket write costs new connections (the measured rehash model). */
+    @Test
+    void aBucketRaiseStatesTheExpectedRehashStallAtTheLiveCountAndNoRaiseStatesNone() {
+        FakeNode node = new FakeNode();
+        node.values.put(Tunables.BUCKETS, 262_144L);
+        node.count = 100_000;
+        Plan raised = Planner.prepare(node.read(), request(null, 524_288L, null));
+        assertEquals(RehashStall.MEASURED.expected(100_000, 524_288), raised.rehashStall());
+        assertTrue(raised.rehashStall().toMillis() >= 50 && raised.rehashStall().toMillis() <= 150, raised.rehashStall().toString());
+        assertTrue(raised.item(Tunables.BUCKETS).reason().contains("rehash"), raised.item(Tunables.BUCKETS).reason());
+        Plan kept = Planner.prepare(node.read(), request(null, 262_144L, null));
+        assertEquals(null, kept.rehashStall());
+    }
+
     @Test
     void requestedBucketsAreRoundedUpAsTheKernelDoes() {
         Plan plan = Planner.prepare(new FakeNode().read(), request(null, 100_000L, null));

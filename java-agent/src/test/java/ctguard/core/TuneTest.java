@@ -64,7 +64,7 @@ class TuneTest {
     @Test
     void tuneKeepsMaxAboveTheFullestNamespacePlusTheMarginAndSaysWhenThatIsOverBudget() {
         FakeNode node = articleNode();
-        node.others.add(new NetnsUsage("net:[4026532177]", "qrouter-1", null, 9_000_000));
+        node.others.add(new NetnsUsage("net:[4026532177]", "qrouter-1", null, 9_000_000, null));
         Plan plan = Planner.tune(node.read(), budget("1.2GiB"));
         assertEquals(9_900_000, plan.item(Tunables.MAX).target());
         assertTrue(plan.item(Tunables.MAX).reason().contains("live count 9000000"));

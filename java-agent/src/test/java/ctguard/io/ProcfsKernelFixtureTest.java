@@ -226,6 +226,20 @@ class ProcfsKernelFixtureTest {
         assertNull(new ProcfsKernel(root).read().namespacesNote());
     }
 
+    /** Issue 15: guard must see another namespace's drops, not only its own: each namespace's stat file has its counters. */
+    @Test
+    void anotherNamespacesDropCounterIsReadWithItsCount() throws IOException {
+        Fixtures.copy(Fixtures.LINUX_6_18, root);
+        Files.createDirectories(root.resolve("proc/4242/ns"));
+        Files.createSymbolicLink(root.resolve("proc/4242/ns/net"), Path.of("net:[4026532999]"));
+        Files.createDirectories(root.resolve("proc/4242/net/stat"));
+        Files.writeString(root.resolve("proc/4242/net/stat/nf_conntrack"),
+                "entries  drop early_drop insert_failed\n00000064 00000005 00000000 00000001\n00000064 00000002 00000000 00000000\n");
+        var other = new ProcfsKernel(root).read().namespaces().stream().filter(n -> n.id().equals("net:[4026532999]")).findFirst().orElseThrow();
+        assertEquals(100, other.count());
+        assertEquals(7L, other.drops());
+    }
+
     // --- failures and writes ---------------------------------------------------------------------
 
     @Test

@@ -73,8 +73,7 @@ public final class Guard {
         long maxNow = 0;
         while (!stopRequested.getAsBoolean() && clock.now().isBefore(end)) {
             NodeState node = kernel.read();
-            last = new GuardSample(clock.now(), node.fullestCount(), node.max(), node.buckets(),
-                    node.stats() == null ? null : node.stats().drop());
+            last = new GuardSample(clock.now(), node.fullestCount(), node.max(), node.buckets(), node.dropsInEveryNamespace());
             maxNow = last.max();
             if (taken++ == 0) {
                 firstDrops = last.drops();

@@ -32,11 +32,6 @@ public final class GuardPlanner {
         return (last.count() - first.count()) / seconds;
     }
 
-    /** The expected insert stall of a bucket write to newBuckets at this count. */
-    static Duration expectedStall(long count, long newBuckets, GuardPolicy policy) {
-        return Duration.ofNanos(policy.stallPerEntry().toNanos() * count + policy.stallPerBucket().toNanos() * newBuckets);
-    }
-
     /**
      * @param samples     the recent samples, oldest first, the current one last
      * @param ceiling     the largest max the budget allows with its buckets (Sizing.ceiling)
@@ -68,7 +63,7 @@ public final class GuardPlanner {
         String buckets = "";
         if ((double) newMax / now.buckets() > policy.maxChain()) {
             long wanted = Sizing.roundUpBuckets((long) Math.ceil(newMax / policy.maxChain()));
-            Duration stall = expectedStall(now.count(), wanted, policy);
+            Duration stall = policy.stall().expected(now.count(), wanted);
             if (stall.compareTo(policy.maxStall()) > 0) {
                 buckets = "; buckets left at %d: rehashing %d entries would stall inserts about %d ms, above the %d ms allowed"
                         .formatted(now.buckets(), now.count(), stall.toMillis(), policy.maxStall().toMillis());

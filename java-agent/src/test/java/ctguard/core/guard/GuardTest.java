@@ -1,5 +1,7 @@
 package ctguard.core.guard;
 
+import ctguard.core.RehashStall;
+
 import ctguard.core.CtguardException;
 import ctguard.core.FakeNodes;
 import ctguard.core.MemoryBudget;
@@ -18,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @org.junit.jupiter.api.Timeout(20)
 class GuardTest {
     private static final GuardPolicy POLICY = new GuardPolicy(0.70, Duration.ofSeconds(30), Duration.ofSeconds(1), 8,
-            Duration.ofMillis(50), Duration.ofNanos(100), Duration.ZERO, Duration.ofSeconds(10));
+            Duration.ofMillis(50), new RehashStall(Duration.ofNanos(100), Duration.ZERO), Duration.ofSeconds(10));
 
     private static final class Log implements Guard.Events {
         final List<String> acted = new ArrayList<>();

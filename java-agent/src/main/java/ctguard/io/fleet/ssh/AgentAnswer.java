@@ -136,7 +136,7 @@ public final class AgentAnswer {
             JsonObject ns = n.getAsJsonObject();
             Long pid = optInteger(ns, "pid", 1, 1L << 22);
             out.add(new NetnsUsage(text(string(ns, "id")), text(optString(ns, "name")), pid == null ? null : pid.intValue(),
-                    integer(ns, "count", 0, MAX_INT)));
+                    integer(ns, "count", 0, MAX_INT), optInteger(ns, "drops", 0, Long.MAX_VALUE)));
         }
         out.sort(java.util.Comparator.comparingLong(NetnsUsage::count).reversed());
         return List.copyOf(out);

@@ -434,7 +434,8 @@ public final class RemoteRead {
                 if (count == null) {
                     unreadable.add("pid " + namespaces.pids().get(inode));
                 } else if (count > 0) {
-                    found.add(new ctguard.core.NetnsUsage("net:[" + inode + "]", namespaces.names().get(inode), namespaces.pids().get(inode), count));
+                    // the script brings back each namespace's count only: fleet judges fill, and drops are the node's own
+                    found.add(new ctguard.core.NetnsUsage("net:[" + inode + "]", namespaces.names().get(inode), namespaces.pids().get(inode), count, null));
                 }
             });
             found.sort(java.util.Comparator.comparingLong(ctguard.core.NetnsUsage::count).reversed());
