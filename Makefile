@@ -121,6 +121,15 @@ deps:
 	command -v strace >/dev/null || missing+=(strace); \
 	command -v rpmbuild >/dev/null || missing+=(rpm); \
 	command -v dpkg-scanpackages >/dev/null || missing+=(dpkg-dev); \
+	command -v fakeroot >/dev/null || missing+=(fakeroot); \
+	command -v conntrack >/dev/null || [ -x /usr/sbin/conntrack ] || missing+=(conntrack); \
+	command -v promtool >/dev/null || missing+=(prometheus); \
+	command -v prometheus-node-exporter >/dev/null || missing+=(prometheus-node-exporter); \
+	command -v nagios4 >/dev/null || [ -x /usr/sbin/nagios4 ] || missing+=(nagios4-core); \
+	command -v icinga2 >/dev/null || [ -x /usr/sbin/icinga2 ] || missing+=(icinga2-bin); \
+	command -v visudo >/dev/null || [ -x /usr/sbin/visudo ] || missing+=(sudo); \
+	command -v setpriv >/dev/null || missing+=(util-linux); \
+	command -v logger >/dev/null || missing+=(bsdutils); \
 	if (( $${#missing[@]} )); then \
 	    echo "installing $${missing[*]}"; \
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$${missing[@]}"; \
