@@ -11,9 +11,10 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JAR=$ROOT/java-agent/target/ctguard.jar
 OUT=$ROOT/dist
-# the agent's own modules (jdeps: java.base, java.sql for Gson) and jdk.crypto.ec, the provider of the
-# EC, X25519 and Ed25519 algorithms fleet's SSH uses, which no class names statically
-MODULES=java.base,java.sql,jdk.crypto.ec
+# the agent's own modules (jdeps: java.base, java.sql for Gson, jdk.unsupported for guard's SIGTERM handler,
+# sun.misc.Signal) and jdk.crypto.ec, the provider of the EC, X25519 and Ed25519 algorithms fleet's SSH uses,
+# which no class names statically
+MODULES=java.base,java.sql,jdk.unsupported,jdk.crypto.ec
 JAVA_HOME=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}
 
 [[ -f $JAR ]] || { echo "dist: no $JAR: run 'make build' first" >&2; exit 1; }

@@ -48,6 +48,18 @@ no_java "$B/bin/ctguard" status --json --root "$T/node" | grep -q '"schema":"ctg
 [[ $(no_java "$B/bin/ctguard" --version) == "ctguard $VERSION"* ]] || fail "--version"
 ok "the bundle runs check (with a config file), status and --version with no system Java"
 
+# guard through the launcher: its SIGTERM handler needs jdk.unsupported in the runtime (a bundle without it could
+# not even start: picocli reflects over every command), and SIGTERM ends it with its end line and exit 0
+"$B/bin/ctguard" guard --duration 30s --interval 200ms --root "$T/node" > "$T/guard.out" 2> "$T/guard.err" &
+guard=$!
+for _ in $(seq 1 50); do grep -q '"event":"start"' "$T/guard.out" 2>/dev/null && break; sleep 0.1; done
+kill -TERM "$guard"
+guard_rc=0; wait "$guard" || guard_rc=$?
+[[ $guard_rc == 0 ]] && tail -n 1 "$T/guard.out" | grep -q '"event":"end".*"stopped":true' \
+    || fail "guard through the bundle: rc $guard_rc: $(tail -n 2 "$T/guard.out") $(cat "$T/guard.err")"
+grep -q -- '-Xmx32m' "$B/bin/ctguard" || fail "the launcher does not cap guard's heap"
+ok "the bundle runs guard; SIGTERM ends it with its end line and exit 0"
+
 # fleet over real SSH exercises the crypto modules (X25519, Ed25519, AES-GCM) the runtime must hold
 "$ROOT/scripts/sshd-hosts.sh" up "$T/hosts" 1 > /dev/null
 rc=0; out=$(no_java "$B/bin/ctguard" fleet -i "$T/hosts/inventory.yml" --known-hosts "$T/hosts/known_hosts" --json) || rc=$?
