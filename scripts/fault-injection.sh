@@ -68,7 +68,9 @@ originals_back() {
 # No temp file, pointer or snapshot left behind, and the lock can be taken at once.
 clean() {
     local stray
-    stray=$(find "$STATE" "$NODE_DIR" -mindepth 1 ! -name lock ! -name 'snapshot.discarded-*' 2>/dev/null || true)
+    # an empty guard.pid is what every guard leaves on purpose (docs/architecture.md, "ctguard guard"): only one
+    # that names a pid would be a claim left behind
+    stray=$(find "$STATE" "$NODE_DIR" -mindepth 1 ! -name lock ! -name 'snapshot.discarded-*' ! \( -name guard.pid -empty \) 2>/dev/null || true)
     [[ -z $stray ]] || { echo "stray: $(tr '\n' ' ' <<<"$stray")"; return 1; }
     python3 -c 'import fcntl,sys; fcntl.lockf(open(sys.argv[1],"a"), fcntl.LOCK_EX | fcntl.LOCK_NB)' "$NODE_DIR/lock" 2>/dev/null ||
         { echo "the lock $NODE_DIR/lock is still held"; return 1; }
