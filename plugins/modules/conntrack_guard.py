@@ -1176,9 +1176,9 @@ def interpret_guard(rc, stdout, stderr, params):
             continue
         if isinstance(event, dict) and 'event' in event:
             events.append(event)
-    end = events[-1] if events and events[-1].get('event') == 'end' else None
+    ended = bool(events) and events[-1].get('event') == 'end'
     result = {'rc': rc, 'changed': any(e['event'] == 'raise' for e in events), 'action': 'guard', 'guard': {'events': events}}
-    if rc == 0 and end is not None:
+    if rc == 0 and ended:
         return result, None
     result['stderr'] = stderr or ''
     message = stderr_message(stderr)

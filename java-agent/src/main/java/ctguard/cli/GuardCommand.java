@@ -98,7 +98,6 @@ final class GuardCommand implements Callable<Integer> {
             sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stop.set(true));
         }
         try {
-            emit(start(wiring), out, err, log);
             Guard.Summary summary = guard.run(new Guard.Options(policy, budget.memoryBudget, duration, interval, lockTimeout), events(out, err, log), stop::get);
             JsonObject end = new JsonObject();
             end.addProperty("event", "end");
@@ -118,12 +117,12 @@ final class GuardCommand implements Callable<Integer> {
     }
 
     /** The run's first line: who runs, with what policy, from which max; 'guard stop' reads the run from here on. */
-    private JsonObject start(Wiring wiring) {
+    private JsonObject start(GuardSample first) {
         JsonObject o = new JsonObject();
         o.addProperty("event", "start");
-        o.addProperty("at", java.time.Instant.now().toString());
+        o.addProperty("at", first.at().toString());
         o.addProperty("pid", ProcessHandle.current().pid());
-        o.addProperty("max", wiring.kernel().read().max());
+        o.addProperty("max", first.max());
         o.addProperty("duration_seconds", duration.toSeconds());
         o.addProperty("interval_seconds", interval.toMillis() / 1000.0);
         o.addProperty("trigger", trigger);
@@ -137,6 +136,11 @@ final class GuardCommand implements Callable<Integer> {
     private Guard.Events events(PrintWriter out, PrintWriter err, ActionLog log) {
         return new Guard.Events() {
             int raises;
+
+            @Override
+            public void started(GuardSample first) {
+                emit(start(first), out, err, log);
+            }
 
             @Override
             public void sampled(GuardSample sample, GuardDecision decision) {

@@ -51,7 +51,7 @@ public record NodeState(
         Long own = stats == null ? null : stats.drop();
         boolean any = own != null;
         long sum = own == null ? 0 : own;
-        for (NetnsUsage ns : namespaces == null ? java.util.List.<NetnsUsage>of() : namespaces) {
+        for (NetnsUsage ns : namespaces) {
             if (ns.drops() != null) {
                 sum += ns.drops();
                 any = true;

@@ -1,5 +1,6 @@
 package ctguard.core;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -66,7 +67,7 @@ public final class Planner {
         boolean overBudget = maxRaised ? bytesAtTarget > budget : bucketsRaised && Sizing.hashBytes(buckets.value()) > budget;
         boolean nodeOverBudget = !maxRaised && cur.max() != null && (bytesAtTarget == null || bytesAtTarget > budget);
 
-        java.time.Duration stall = bucketsRaised && cur.buckets() != null ? RehashStall.MEASURED.expected(cur.count(), buckets.value()) : null;
+        Duration stall = bucketsRaised && cur.buckets() != null ? RehashStall.MEASURED.expected(cur.count(), buckets.value()) : null;
         String bucketsReason = stall == null ? buckets.reason()
                 : buckets.reason() + "; the write rehashes %d entries: new connections stall about %d ms".formatted(cur.count(), stall.toMillis());
         List<Plan.Item> items = List.of(

@@ -46,6 +46,7 @@ public final class FileGuardRuns implements GuardRuns {
     @Override
     public Claim claim() {
         Path file = node.guardFile();
+        DurableFiles.ensurePrivateDirectory(file.getParent());
         FileChannel channel = FileNodeLock.openLockFile(file);
         try {
             FileLock lock = FileNodeLock.tryLock(channel);

@@ -33,9 +33,8 @@ public final class NodeDir {
         return dir.resolve("lock");
     }
 
-    /** Held by the node's one guard while it runs, and names its pid. */
+    /** Held by the node's one guard while it runs, and names its pid; the directory is made by the claim, not by a look. */
     Path guardFile() {
-        DurableFiles.ensurePrivateDirectory(dir);
         return dir.resolve("guard.pid");
     }
 

@@ -32,6 +32,9 @@ public final class Guard {
 
     /** What guard tells its front end as it goes. */
     public interface Events {
+        /** The run's first sample, before anything is decided on it. */
+        void started(GuardSample first);
+
         /** Every sample, with the decision taken on it. */
         void sampled(GuardSample sample, GuardDecision decision);
 
@@ -77,6 +80,7 @@ public final class Guard {
             maxNow = last.max();
             if (taken++ == 0) {
                 firstDrops = last.drops();
+                events.started(last);
             }
             samples.add(last);
             Instant from = last.at().minus(options.policy().rateWindow());

@@ -27,6 +27,11 @@ class GuardTest {
         int samples;
 
         @Override
+        public void started(GuardSample first) {
+            // the front end's start line; these tests judge what guard decides
+        }
+
+        @Override
         public void sampled(GuardSample sample, GuardDecision decision) {
             samples++;
         }
